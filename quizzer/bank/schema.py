@@ -1,0 +1,83 @@
+"""The question bank's schema: one YAML file per topic, a list of questions."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from quizzer.check.spec import AUTO_CHECKED_KINDS, AnswerSpec
+
+ID_PATTERN = re.compile(r"^[a-z0-9._-]+$")
+
+
+class ParamSpec(BaseModel):
+    """How one parameter is drawn: from ``choices``, or from ``range`` in steps of ``step``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    choices: list[float] | None = None
+    range: tuple[float, float] | None = None
+    step: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ParamSpec:
+        if (self.choices is None) == (self.range is None):
+            raise ValueError("a parameter needs exactly one of 'choices' or 'range'")
+        if self.choices is not None and not self.choices:
+            raise ValueError("'choices' must not be empty")
+        if self.range is not None:
+            lo, hi = self.range
+            if lo > hi:
+                raise ValueError(f"range [{lo}, {hi}] is empty")
+            if self.step is None:
+                raise ValueError("a 'range' parameter needs a 'step'")
+        return self
+
+
+class Mistake(BaseModel):
+    """A predicted wrong answer and the feedback that targets it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    answer: str
+    feedback: str
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _number_to_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+
+class Question(BaseModel):
+    """One question of the bank. ``id`` is stable forever: progress is keyed on it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    topic: str = Field(min_length=1)
+    prompt: str = Field(min_length=1)
+    params: dict[str, ParamSpec] = Field(default_factory=dict)
+    answer: AnswerSpec
+    hints: list[str] = Field(default_factory=list)
+    mistakes: list[Mistake] = Field(default_factory=list)
+    explanation: str = ""
+    demo: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _valid_id(cls, v: str) -> str:
+        if not ID_PATTERN.match(v):
+            raise ValueError(f"id {v!r} may only use a-z, 0-9, '.', '_' and '-'")
+        return v
+
+    @property
+    def kind(self) -> str:
+        """The answer kind: numeric, expression, vector, choice or recall."""
+        return self.answer.kind
+
+    @property
+    def auto_checked(self) -> bool:
+        """Whether the answer is graded by the checker rather than by the user."""
+        return self.answer.kind in AUTO_CHECKED_KINDS

@@ -1,0 +1,1 @@
+"""Answer checking (placeholder until the checker lands)."""

@@ -1,0 +1,100 @@
+"""Answer specifications: the ``answer:`` mapping of a bank question, as pydantic models.
+
+The checker owns these shapes; the bank schema reuses them. Importing this module is cheap
+(pydantic only): sympy is loaded by the checker when an answer is actually graded.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NumericSpec(_Spec):
+    """A single number; ``value`` is an expression over the question's params."""
+
+    kind: Literal["numeric"] = "numeric"
+    value: str
+    rtol: float = Field(0.01, ge=0)
+    atol: float = Field(0.0, ge=0)
+    sigfigs: int | None = Field(None, ge=1, le=15)
+    allow_expression: bool = False
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number_to_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+
+class ExpressionSpec(_Spec):
+    """A formula in ``variables``, compared symbolically and at sampled points."""
+
+    kind: Literal["expression"] = "expression"
+    value: str
+    variables: list[str] | None = None
+    domain: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    samples: int = Field(16, ge=1, le=200)
+    rtol: float = Field(1e-6, ge=0)
+    simplified: bool = False
+
+
+class VectorSpec(_Spec):
+    """A list of numbers, compared entry by entry."""
+
+    kind: Literal["vector"] = "vector"
+    value: list[str]
+    rtol: float = Field(0.01, ge=0)
+    atol: float = Field(0.0, ge=0)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _numbers_to_text(cls, v: object) -> object:
+        if isinstance(v, list):
+            return [str(x) if isinstance(x, int | float) and not isinstance(x, bool) else x for x in v]
+        return v
+
+
+class ChoiceSpec(_Spec):
+    """Pick one or more options; graded exactly."""
+
+    kind: Literal["choice"] = "choice"
+    options: list[str] = Field(min_length=2)
+    correct: str | list[str]
+
+    @property
+    def correct_set(self) -> frozenset[str]:
+        """The correct option texts as a set."""
+        return frozenset([self.correct] if isinstance(self.correct, str) else self.correct)
+
+    @property
+    def multiple(self) -> bool:
+        """Whether more than one option is correct."""
+        return len(self.correct_set) > 1
+
+    @field_validator("correct")
+    @classmethod
+    def _correct_is_an_option(cls, v: str | list[str], info) -> str | list[str]:  # type: ignore[no-untyped-def]
+        options = info.data.get("options") or []
+        for c in [v] if isinstance(v, str) else v:
+            if c not in options:
+                raise ValueError(f"correct answer {c!r} is not one of the options")
+        return v
+
+
+class RecallSpec(_Spec):
+    """Recall the explanation and grade yourself."""
+
+    kind: Literal["recall"] = "recall"
+
+
+AnswerSpec = Annotated[
+    NumericSpec | ExpressionSpec | VectorSpec | ChoiceSpec | RecallSpec,
+    Field(discriminator="kind"),
+]
+
+AUTO_CHECKED_KINDS = frozenset({"numeric", "expression", "vector", "choice"})
