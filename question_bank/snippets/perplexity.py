@@ -1,0 +1,172 @@
+"""Perplexity is exp(cross-entropy): the number of equally likely words the model is torn between.
+
+Trains a tiny bigram language model, and computes its perplexity from scratch (numpy: exp of the
+mean negative log-probability of each observed token) and from the loss ``F.cross_entropy``
+returns. A model that guesses uniformly over V words has perplexity exactly V.
+
+    python perplexity.py [--device auto|cpu|cuda|mps]
+                         [--question ID --params JSON --expected JSON]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+RTOL, ATOL = 1e-3, 1e-6
+
+
+def pick_device(name: str) -> torch.device:
+    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
+    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
+    if name == "auto":
+        name = "cuda" if cuda else "mps" if mps else "cpu"
+    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
+        sys.exit(f"error: device {name!r} is not available here; try --device auto")
+    return torch.device(name)
+
+
+def fmt(value: object) -> str:
+    """A number or list of numbers with 6 significant digits."""
+    arr = np.asarray(value, dtype=float)
+    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
+
+
+def verify(question: str, results: dict[str, object], expected: object) -> int:
+    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
+    want = expected["values"] if isinstance(expected, dict) else expected
+    for label, value in results.items():
+        print(f"  {label:>12}: {fmt(value)}")
+    if want is None:
+        print("  (no --expected given: nothing to compare against)")
+        return 0
+    print(f"  {'bank':>12}: {fmt(want)}")
+    failures = 0
+    for label, value in results.items():
+        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
+        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
+            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
+            failures += 1
+    if not failures:
+        print("OK: from scratch and the PyTorch API agree with the bank")
+    return 1 if failures else 0
+
+
+# --- the math --------------------------------------------------------------------------------
+
+CORPUS = "the cat sat on the mat . the dog sat on the rug . the cat saw the dog ."
+
+
+def ppl_scratch(token_probs: np.ndarray) -> float:
+    """exp(-mean(log p)) over the probabilities the model gave the observed tokens (numpy)."""
+    return float(np.exp(-np.mean(np.log(np.asarray(token_probs, dtype=np.float64)))))
+
+
+def ppl_torch(logits: torch.Tensor, targets: torch.Tensor) -> float:
+    """exp of the mean cross-entropy loss, the way training code reports it."""
+    return torch.exp(F.cross_entropy(logits, targets)).item()
+
+
+class Bigram(nn.Module):
+    """The smallest language model: a table of next-token logits for each current token."""
+
+    def __init__(self, vocab: int) -> None:
+        super().__init__()
+        self.table = nn.Embedding(vocab, vocab)
+        nn.init.zeros_(self.table.weight)  # starts as a uniform guesser
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.table(tokens)
+
+
+def train(model: Bigram, x: torch.Tensor, y: torch.Tensor, steps: int) -> None:
+    """A few steps of Adam on next-token cross-entropy."""
+    opt = torch.optim.Adam(model.parameters(), lr=0.1)
+    for _ in range(steps):
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+
+def demo(device: torch.device) -> None:
+    """Random, mediocre and good bigram models on a toy corpus, and the dice intuition."""
+    words = CORPUS.split()
+    vocab = sorted(set(words))
+    ids = torch.tensor([vocab.index(w) for w in words], device=device)
+    x, y = ids[:-1], ids[1:]
+    print(f"Corpus of {len(words)} tokens, vocabulary of V = {len(vocab)} words.\n")
+    print(f"  {'model':<10} {'loss':>7} {'PPL (torch)':>12} {'PPL (scratch)':>14}")
+    for name, steps in (("random", 0), ("mediocre", 3), ("good", 200)):
+        torch.manual_seed(0)
+        model = Bigram(len(vocab)).to(device)
+        train(model, x, y, steps)
+        with torch.no_grad():
+            logits = model(x)
+            loss = F.cross_entropy(logits, y).item()
+            p_seen = torch.softmax(logits, -1).gather(1, y[:, None]).squeeze(1).cpu().numpy()
+        scratch, api = ppl_scratch(p_seen), ppl_torch(logits, y)
+        print(f"  {name:<10} {loss:7.3f} {api:12.3f} {scratch:14.3f}")
+        assert math.isclose(scratch, api, rel_tol=1e-4)
+    print(f"\nThe untrained (uniform) model has PPL = V = {len(vocab)}: it guesses blindly.")
+    print("The good model cannot reach 1: after 'the' several words really are possible.")
+    die_ppl = ppl_torch(torch.zeros(1, 6, device=device), torch.tensor([0], device=device))
+    print(f"A fair 6-sided die as a model: PPL = {die_ppl:.3f}")
+
+
+def check_from_loss(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Perplexity of a model whose mean cross-entropy is ``loss`` nats."""
+    prob = math.exp(-p["loss"])  # every token gets this probability, so the loss is exactly L
+    logits = torch.log(torch.tensor([[prob, 1 - prob]], device=device, dtype=torch.float32))
+    return {
+        "from scratch": ppl_scratch([prob]),
+        "torch API": ppl_torch(logits, torch.tensor([0], device=device)),
+    }
+
+
+def check_uniform(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Perplexity of a model that spreads probability evenly over ``V`` words."""
+    v = int(p["V"])
+    logits = torch.zeros(1, v, device=device)
+    return {
+        "from scratch": ppl_scratch([1.0 / v]),
+        "torch API": ppl_torch(logits, torch.tensor([0], device=device)),
+    }
+
+
+CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
+    "q25.ppl.from_loss": check_from_loss,
+    "q25.ppl.uniform": check_uniform,
+}
+
+
+def main() -> int:
+    """Run the demo, or check one bank question with its drawn params."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    parser.add_argument("--question", help="bank question id to check")
+    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
+    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
+    args = parser.parse_args()
+    device = pick_device(args.device)
+    print(f"device: {device}")
+    check = CHECKS.get(args.question) if args.question else None
+    if check is None:
+        if args.question:
+            print(f"(no specific check for {args.question}; showing the general demo)")
+        demo(device)
+        return 0
+    print(f"{args.question} with {json.dumps(args.params)}:")
+    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
+    return verify(args.question, check({**args.params, **at}, device), args.expected)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
