@@ -121,29 +121,79 @@ def demo(device: torch.device) -> None:
     print(f"A fair 6-sided die as a model: PPL = {die_ppl:.3f}")
 
 
+def mean_nll(probs: list[float], device: torch.device) -> float:
+    """``F.cross_entropy`` over positions whose correct token got the given probabilities."""
+    p = torch.tensor(probs, dtype=torch.float64 if device.type != "mps" else torch.float32)
+    logits = torch.log(torch.stack([p, 1 - p], dim=1)).to(device)
+    return F.cross_entropy(logits, torch.zeros(len(probs), dtype=torch.long, device=device)).item()
+
+
+def uniform_loss(vocab: int, device: torch.device) -> float:
+    """``F.cross_entropy`` of a model with equal logits over ``vocab`` words."""
+    logits = torch.zeros(1, vocab, device=device)
+    return F.cross_entropy(logits, torch.tensor([0], device=device)).item()
+
+
 def check_from_loss(p: dict[str, float], device: torch.device) -> dict[str, object]:
-    """Perplexity of a model whose mean cross-entropy is ``loss`` nats."""
-    prob = math.exp(-p["loss"])  # every token gets this probability, so the loss is exactly L
-    logits = torch.log(torch.tensor([[prob, 1 - prob]], device=device, dtype=torch.float32))
-    return {
-        "from scratch": ppl_scratch([prob]),
-        "torch API": ppl_torch(logits, torch.tensor([0], device=device)),
-    }
+    """Perplexity of a model whose mean cross-entropy is ``L`` nats."""
+    prob = math.exp(-p["L"])  # a model giving each correct token this probability has loss L
+    return {"from scratch": ppl_scratch([prob]), "torch API": math.exp(mean_nll([prob], device))}
+
+
+def check_to_loss(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """The loss that a perplexity of ``P`` corresponds to."""
+    prob = 1 / p["P"]
+    return {"from scratch": float(-np.log(prob)), "torch API": mean_nll([prob], device)}
 
 
 def check_uniform(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Perplexity of a model that spreads probability evenly over ``V`` words."""
     v = int(p["V"])
-    logits = torch.zeros(1, v, device=device)
-    return {
-        "from scratch": ppl_scratch([1.0 / v]),
-        "torch API": ppl_torch(logits, torch.tensor([0], device=device)),
-    }
+    return {"from scratch": ppl_scratch([1.0 / v]), "torch API": math.exp(uniform_loss(v, device))}
+
+
+def check_uniform_loss(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """The loss of a uniform guesser over ``V`` words: ln V."""
+    v = int(p["V"])
+    return {"from scratch": float(-np.log(1.0 / v)), "torch API": uniform_loss(v, device)}
+
+
+def check_base2(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Perplexity from a loss of ``B`` bits per token."""
+    prob = 2.0 ** -p["B"]
+    scratch = 2.0 ** float(-np.mean(np.log2([prob])))
+    return {"from scratch": scratch, "torch API": math.exp(mean_nll([prob], device))}
+
+
+def check_nats_to_bits(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """A loss of ``L`` nats per token expressed in bits per token."""
+    prob = math.exp(-p["L"])
+    scratch = float(-np.mean(np.log2([prob])))
+    return {"from scratch": scratch, "torch API": mean_nll([prob], device) / math.log(2)}
+
+
+def check_sequence(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Perplexity of a 3-token sequence whose tokens got probabilities a, b, c."""
+    probs = [p["a"], p["b"], p["c"]]
+    return {"from scratch": ppl_scratch(probs), "torch API": math.exp(mean_nll(probs, device))}
+
+
+def check_loss_drop(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """New PPL / old PPL when the loss drops from ``L`` to ``L - d``."""
+    old, new = math.exp(-p["L"]), math.exp(-(p["L"] - p["d"]))
+    api = math.exp(mean_nll([new], device)) / math.exp(mean_nll([old], device))
+    return {"from scratch": ppl_scratch([new]) / ppl_scratch([old]), "torch API": api}
 
 
 CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
-    "q25.ppl.from_loss": check_from_loss,
-    "q25.ppl.uniform": check_uniform,
+    "ppl.from-loss": check_from_loss,
+    "ppl.to-loss": check_to_loss,
+    "ppl.uniform": check_uniform,
+    "ppl.uniform-loss": check_uniform_loss,
+    "ppl.base2": check_base2,
+    "ppl.nats-to-bits": check_nats_to_bits,
+    "ppl.sequence": check_sequence,
+    "ppl.loss-drop": check_loss_drop,
 }
 
 

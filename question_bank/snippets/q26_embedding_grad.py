@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 RTOL, ATOL = 1e-3, 1e-6
@@ -63,9 +64,10 @@ def verify(question: str, results: dict[str, object], expected: object) -> int:
 
 
 def grad_scratch(tokens: list[int], upstream: np.ndarray, vocab: int) -> np.ndarray:
-    """dL/dE = onehot(tokens)^T @ dL/doutput, written out with numpy."""
-    onehot = np.eye(vocab)[tokens]
-    return onehot.T @ upstream
+    """dL/dE = onehot(tokens)^T @ dL/doutput, done as the scatter-add it is (numpy)."""
+    grad = np.zeros((vocab, upstream.shape[1]))
+    np.add.at(grad, tokens, upstream)
+    return grad
 
 
 def grad_torch(
@@ -79,62 +81,108 @@ def grad_torch(
     return emb.weight.grad
 
 
+def nonzero_rows(grad: torch.Tensor | np.ndarray) -> list[int]:
+    """Indices of the rows of a gradient that are not all zero."""
+    g = torch.as_tensor(grad)
+    return torch.nonzero(g.abs().sum(1)).flatten().tolist()
+
+
 def demo(device: torch.device) -> None:
-    """A 10-word vocabulary, a 5-token sentence with a repeat, and the sparse gradient."""
+    """A 10-word vocabulary, a 5-token sentence with a repeat, sparse grads, AdamW, tying."""
     vocab, dim, tokens = 10, 4, [1, 3, 3, 7, 2]
     upstream = np.random.default_rng(0).normal(size=(len(tokens), dim))
-    scratch = grad_scratch(tokens, upstream, vocab)
-    dense = grad_torch(tokens, upstream, vocab, device)
+    dense = grad_torch(tokens, upstream, vocab, device).cpu()
+    onehot = np.eye(vocab)[tokens]
     print(f"Vocabulary {vocab}, dim {dim}, tokens {tokens}.")
+    print("  nonzero rows of dL/dE (autograd):", nonzero_rows(dense))
     print(
-        "Rows of dL/dE that are nonzero (autograd):",
-        [i for i in range(vocab) if dense[i].abs().sum() > 0],
+        "  onehot^T @ upstream equals autograd:", np.allclose(onehot.T @ upstream, dense, atol=1e-6)
     )
     print(
-        "Row 3 (token seen twice) = sum of its two upstream rows:",
-        np.allclose(dense[3].cpu().numpy(), upstream[1] + upstream[2], atol=1e-6),
+        "  scatter-add from scratch equals autograd:",
+        np.allclose(grad_scratch(tokens, upstream, vocab), dense, atol=1e-6),
     )
     print(
-        "From scratch onehot^T @ upstream equals autograd:",
-        np.allclose(dense.cpu().numpy(), scratch, atol=1e-6),
+        "  row 3 (token seen twice) = sum of its two upstream rows:",
+        np.allclose(dense[3], upstream[1] + upstream[2], atol=1e-6),
     )
-    assert np.allclose(dense.cpu().numpy(), scratch, atol=1e-6)
+    assert np.allclose(grad_scratch(tokens, upstream, vocab), dense, atol=1e-6)
     if device.type != "mps":  # sparse gradients are not implemented on mps
         sparse = grad_torch(tokens, upstream, vocab, device, sparse=True).coalesce()
         print(
-            f"With sparse=True the gradient stores {sparse.indices().shape[1]} rows, not {vocab}:",
-            sparse.indices().tolist()[0],
+            f"  sparse=True stores {sparse.indices().shape[1]} rows, not {vocab}:",
+            sparse.indices()[0].tolist(),
         )
-    print("\nThis is why a 50k-word embedding table gets a tiny update per batch, and why")
-    print("optimizers with weight decay still shrink rows that received no gradient.")
+
+    print("\nAdamW moves a row whose gradient is zero this step (momentum + weight decay):")
+    emb = nn.Embedding(vocab, dim).to(device)
+    opt = torch.optim.AdamW(emb.parameters(), lr=0.1, weight_decay=0.1)
+    for batch in ([5, 6], [1, 2]):  # row 5 is seen in step 1, not in step 2
+        before = emb.weight[5].detach().clone()
+        opt.zero_grad()
+        emb(torch.tensor(batch, device=device)).sum().backward()
+        opt.step()
+        moved = (emb.weight[5].detach() - before).abs().max().item()
+        print(
+            f"  batch {batch}: grad of row 5 = {emb.weight.grad[5].abs().sum().item():.1f},"
+            f" row 5 moved by {moved:.4f}"
+        )
+
+    print("\nWeight tying: the output projection sends gradient to every row:")
+    tied = nn.Embedding(vocab, dim).to(device)
+    logits = tied(torch.tensor([1, 3], device=device)) @ tied.weight.T
+    F.cross_entropy(logits, torch.tensor([3, 7], device=device)).backward()
+    print(f"  nonzero rows with tying: {len(nonzero_rows(tied.weight.grad.cpu()))} of {vocab}")
 
 
-def check_nonzero_rows(p: dict[str, float], device: torch.device) -> dict[str, object]:
-    """How many rows of the gradient are nonzero for a batch of ``n`` distinct tokens."""
-    vocab, n = int(p["V"]), int(p["n"])
-    tokens = list(range(n))
-    upstream = np.ones((n, 3))
-    scratch = grad_scratch(tokens, upstream, vocab)
-    dense = grad_torch(tokens, upstream, vocab, device)
+def check_rows_nonzero(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Nonzero gradient rows for ``n`` positions drawn from ``k`` distinct ids of ``V``."""
+    vocab, n, k = int(p["V"]), int(p["n"]), int(p["k"])
+    rng = np.random.default_rng(0)
+    ids = rng.choice(vocab, size=k, replace=False)
+    tokens = np.concatenate([ids, rng.choice(ids, size=n - k)]).tolist()
+    upstream = rng.normal(size=(n, 2))
     return {
-        "from scratch": float((np.abs(scratch).sum(1) > 0).sum()),
-        "torch API": float((dense.abs().sum(1) > 0).sum().item()),
+        "from scratch": float(len(nonzero_rows(grad_scratch(tokens, upstream, vocab)))),
+        "torch API": float(len(nonzero_rows(grad_torch(tokens, upstream, vocab, device)))),
     }
 
 
-def check_repeated_row(p: dict[str, float], device: torch.device) -> dict[str, object]:
-    """The gradient on a token's row when it appears ``k`` times with upstream gradient ``g``."""
-    k, g = int(p["k"]), p["g"]
-    tokens, upstream = [0] * k, np.full((k, 1), g)
+def check_repeated_token(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Row 7 of the gradient when token 7 appears twice, upstream (a, b) and (c, d)."""
+    tokens, upstream = [7, 7], np.array([[p["a"], p["b"]], [p["c"], p["d"]]])
     return {
-        "from scratch": float(grad_scratch(tokens, upstream, 2)[0, 0]),
-        "torch API": grad_torch(tokens, upstream, 2, device)[0, 0].item(),
+        "from scratch": grad_scratch(tokens, upstream, 10)[7].tolist(),
+        "torch API": grad_torch(tokens, upstream, 10, device)[7].tolist(),
+    }
+
+
+def check_tied_params_saved(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Parameters saved by tying a V x d embedding to the output projection (meta tensors)."""
+    vocab, dim = int(p["V"]), int(p["d"])
+    emb = nn.Embedding(vocab, dim, device="meta")  # shapes only: no memory is allocated
+    head = nn.Linear(dim, vocab, bias=False, device="meta")
+    untied = sum(t.numel() for t in [*emb.parameters(), *head.parameters()])
+    head.weight = emb.weight
+    tied = sum(t.numel() for t in nn.ModuleList([emb, head]).parameters())  # deduplicated
+    return {"from scratch": float(vocab * dim), "torch API": float(untied - tied)}
+
+
+def check_grad_memory(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """MiB of a dense fp32 gradient for a V x d embedding."""
+    vocab, dim = int(p["V"]), int(p["d"])
+    weight = nn.Embedding(vocab, dim, device="meta").weight
+    return {
+        "from scratch": vocab * dim * 4 / 2**20,
+        "torch API": weight.numel() * weight.element_size() / 2**20,
     }
 
 
 CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
-    "q26.embedding.nonzero_rows": check_nonzero_rows,
-    "q26.embedding.repeated_row": check_repeated_row,
+    "q26.emb.rows-nonzero": check_rows_nonzero,
+    "q26.emb.repeated-token": check_repeated_token,
+    "q26.emb.tied-params-saved": check_tied_params_saved,
+    "q26.emb.grad-memory": check_grad_memory,
 }
 
 
