@@ -1,0 +1,1 @@
+"""The YAML question bank: schema, loader and seeded parameters."""

@@ -1,0 +1,1 @@
+"""Scheduling: the FSRS wrapper and the due queue."""

@@ -1,0 +1,1 @@
+"""Storage: SQLite via SQLModel (schema) and sqlite3 (hot path)."""

@@ -1,0 +1,227 @@
+"""Load the question bank from YAML directories, with file:line for every error.
+
+A broken file or question never stops the rest of the bank from loading: each problem is
+collected as a :class:`BankError` and the good questions are kept. Parsed files are cached
+by content hash, because YAML parsing dominates load time on large banks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizzer.bank.schema import Question
+
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BankError:
+    """One problem in a bank file, located as ``path:line``."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a question was defined."""
+
+    path: Path
+    line: int
+    bank_dir: Path
+
+
+@dataclass
+class Bank:
+    """The loaded questions, where each came from, and every problem found."""
+
+    questions: dict[str, Question] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    errors: list[BankError] = field(default_factory=list)
+
+    def source(self, qid: str) -> Source:
+        """Where question ``qid`` is defined."""
+        return self.sources[qid]
+
+    def topics(self) -> list[str]:
+        """The topics in bank order, each once."""
+        return list(dict.fromkeys(q.topic for q in self.questions.values()))
+
+    def demo_path(self, qid: str) -> Path | None:
+        """The question's demo snippet, resolved against its bank directory."""
+        demo = self.questions[qid].demo
+        return None if demo is None else self.sources[qid].bank_dir / demo
+
+    def select(self, topic: str | None = None) -> list[Question]:
+        """Questions in bank order, optionally of one topic (case-insensitive, prefix allowed)."""
+        qs = list(self.questions.values())
+        if topic is None:
+            return qs
+        want = topic.casefold()
+        exact = [q for q in qs if q.topic.casefold() == want]
+        return exact or [q for q in qs if q.topic.casefold().startswith(want)]
+
+
+class _LineDict(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers the line of each key."""
+
+    line: int
+    lines: dict[object, int]
+
+
+def _yaml_loader() -> type:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def construct_map(loader: LineLoader, node: yaml.MappingNode) -> _LineDict:
+        loader.flatten_mapping(node)
+        mapping = _LineDict()
+        mapping.line = node.start_mark.line + 1
+        mapping.lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            mapping[key] = loader.construct_object(value_node, deep=True)
+            mapping.lines[key] = key_node.start_mark.line + 1
+        return mapping
+
+    LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    return LineLoader
+
+
+def _locate(item: object, loc: Sequence[int | str], default: int) -> int:
+    """The line of the deepest part of ``item`` that ``loc`` (a pydantic error path) reaches."""
+    line, node = default, item
+    for part in loc:
+        if isinstance(node, _LineDict) and part in node:
+            line = node.lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            line = getattr(node, "line", line)
+        # a discriminated-union tag such as 'numeric' is not a key: skip it
+    return line
+
+
+def _describe(error: dict) -> str:  # type: ignore[type-arg]
+    loc = ".".join(str(p) for p in error["loc"] if p not in _KINDS)
+    msg = error["msg"]
+    if error["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif error["type"] == "missing":
+        msg = "required field is missing"
+    return f"{loc}: {msg}" if loc else msg
+
+
+_KINDS = {"numeric", "expression", "vector", "choice", "recall"}
+
+
+def parse_file(path: Path) -> tuple[list[tuple[Question, int]], list[BankError]]:
+    """Parse one YAML file into (question, line) pairs and the errors found in it."""
+    import yaml
+    from pydantic import ValidationError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [BankError(path, 1, f"cannot read file: {exc}")]
+    try:
+        data = yaml.load(text, Loader=_yaml_loader())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        return [], [BankError(path, line, f"bad YAML: {problem}")]
+    if data is None:
+        return [], []
+    if not isinstance(data, list):
+        return [], [BankError(path, 1, "a bank file must be a YAML list of questions")]
+    out: list[tuple[Question, int]] = []
+    errors: list[BankError] = []
+    for index, item in enumerate(data):
+        line = getattr(item, "line", 1)
+        if not isinstance(item, dict):
+            errors.append(BankError(path, line, f"item {index + 1} is not a mapping"))
+            continue
+        try:
+            out.append((Question.model_validate(dict(item)), line))
+        except ValidationError as exc:
+            qid = item.get("id", f"item {index + 1}")
+            for err in exc.errors():
+                where = _locate(item, err["loc"], line)
+                errors.append(BankError(path, where, f"{qid}: {_describe(err)}"))
+    return out, errors
+
+
+def _cached_parse(
+    path: Path, cache: Path | None
+) -> tuple[list[tuple[Question, int]], list[BankError]]:
+    if cache is None:
+        return parse_file(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return parse_file(path)
+    entry = cache / f"bank-v{CACHE_VERSION}-{digest}.pickle"
+    try:
+        with entry.open("rb") as f:
+            questions, errors = pickle.load(f)
+        return questions, [BankError(path, e.line, e.message) for e in errors]
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+        pass
+    questions, errors = parse_file(path)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".{id(questions)}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump((questions, errors), f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(entry)
+    except OSError:
+        pass  # a read-only cache dir only costs speed
+    return questions, errors
+
+
+def bank_files(directory: Path) -> list[Path]:
+    """The YAML files of a bank directory, in name order."""
+    return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+
+
+def load_bank(dirs: Iterable[Path], cache: Path | None = None) -> Bank:
+    """Load every ``*.yaml`` file of each directory into one bank.
+
+    Later duplicates of an id are reported (with both places) and skipped. ``cache`` is a
+    directory for parsed files keyed by content; None disables caching.
+    """
+    bank = Bank()
+    for directory in dirs:
+        if not directory.is_dir():
+            bank.errors.append(BankError(directory, 0, "bank directory does not exist"))
+            continue
+        for path in bank_files(directory):
+            questions, errors = _cached_parse(path, cache)
+            bank.errors.extend(errors)
+            for question, line in questions:
+                if (first := bank.sources.get(question.id)) is not None:
+                    bank.errors.append(
+                        BankError(
+                            path,
+                            line,
+                            f"duplicate id {question.id!r} (first defined at "
+                            f"{first.path}:{first.line})",
+                        )
+                    )
+                    continue
+                bank.questions[question.id] = question
+                bank.sources[question.id] = Source(path, line, directory)
+    return bank

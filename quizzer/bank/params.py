@@ -1,0 +1,58 @@
+"""Seeded parameters: a repeat of a numeric exercise is a new exercise, and a review's seed
+reproduces exactly what was asked."""
+
+from __future__ import annotations
+
+import random
+import re
+from decimal import Decimal
+
+from quizzer.bank.schema import ParamSpec, Question
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _decimals(step: float) -> int:
+    exponent = Decimal(repr(step)).normalize().as_tuple().exponent
+    return max(0, -int(exponent))
+
+
+def draw_one(spec: ParamSpec, rng: random.Random) -> float:
+    """Draw one value: a choice, or a point of the range grid ``lo, lo+step, ..., hi``."""
+    if spec.choices is not None:
+        return rng.choice(spec.choices)
+    assert spec.range is not None and spec.step is not None  # guaranteed by the schema
+    lo, hi = spec.range
+    steps = round((hi - lo) / spec.step + 1e-9)
+    value = lo + spec.step * rng.randint(0, steps)
+    return round(value, _decimals(spec.step) + max(0, _decimals(lo)))
+
+
+def draw(question: Question, seed: int) -> dict[str, float]:
+    """The question's parameter values for ``seed`` (empty when it has none)."""
+    rng = random.Random(f"{question.id}:{seed}")
+    return {name: draw_one(question.params[name], rng) for name in sorted(question.params)}
+
+
+def format_value(value: float) -> str:
+    """A parameter as it appears in a prompt: ``0.3``, ``50000``, ``1e-08``."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.10g}"
+
+
+def fill(text: str, params: dict[str, float]) -> str:
+    """Replace ``{name}`` placeholders of declared params; other braces (LaTeX) stay as they are."""
+    if not params:
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        return format_value(params[name]) if name in params else m.group(0)
+
+    return _PLACEHOLDER.sub(sub, text)
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` placeholders a text uses."""
+    return set(_PLACEHOLDER.findall(text))

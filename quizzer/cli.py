@@ -1,0 +1,227 @@
+"""The ``quizzer`` command line. Every subcommand is thin and calls the core.
+
+User errors print one line (``quizzer: error: ...``) and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from quizzer import __version__
+
+app = typer.Typer(
+    name="quizzer",
+    help="Drill the math behind ML interviews: checked answers, FSRS scheduling, PyTorch demos.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+bank_app = typer.Typer(help="Inspect and validate question banks.", no_args_is_help=True)
+app.add_typer(bank_app, name="bank")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one clear error line to stderr and exit with ``code``."""
+    typer.echo(f"quizzer: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"quizzer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Database file [env: QUIZZER_DB; default: platform data dir]."),
+    ] = None,
+    bank: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--bank",
+            help="Bank directory; repeat to combine, 'default' names the shipped bank "
+            "[env: QUIZZER_BANK].",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Open the trainer on the questions due today (or run a subcommand)."""
+    from quizzer.workspace import Workspace
+
+    ctx.obj = Workspace.resolve(db, bank)
+    if ctx.invoked_subcommand is None:
+        _run_tui(ctx.obj)
+
+
+def _run_tui(ws: object) -> None:
+    from quizzer.tui.app import QuizzerApp
+
+    QuizzerApp(ws).run()  # type: ignore[arg-type]
+
+
+@app.command()
+def drill(
+    ctx: typer.Context,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Plain lines on stdin/stdout, no full-screen UI.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after N questions.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only this topic (prefix allowed).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for the drawn parameters.")] = None,
+    cram: Annotated[
+        bool, typer.Option("--cram", help="Drill now regardless of due dates; schedule unchanged.")
+    ] = False,
+) -> None:
+    """Drill the due questions. In plain mode an empty answer shows the solution and an empty
+    rating accepts the suggested one; end of input ends the session."""
+    from quizzer.session import DrillSession
+
+    ws = ctx.obj
+    bank = ws.bank()
+    if topic is not None and not bank.select(topic):
+        fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
+    if not plain:
+        from quizzer.tui.app import QuizzerApp
+
+        QuizzerApp(ws, topic=topic, limit=limit, seed=seed, cram=cram).run()
+        return
+    from quizzer.plain import run_plain
+
+    with ws.store() as store:
+        session = DrillSession(
+            store, bank, ws.settings(), topic=topic, limit=limit, seed=seed, cram=cram
+        )
+        if session.finished:
+            due = session.next_due()
+            when = f"; next question due {due.astimezone():%Y-%m-%d %H:%M}" if due else ""
+            typer.echo(f"Nothing is due{when}.")
+            return
+        count = run_plain(session, sys.stdin, sys.stdout)
+    typer.echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Show progress: reviews, due today, cards seen."""
+    from quizzer.clock import now
+    from quizzer.stats.summary import summary
+
+    ws = ctx.obj
+    with ws.store() as store:
+        data = summary(store, ws.bank(), now(), ws.settings())
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    for key, value in data.items():
+        typer.echo(f"{key.replace('_', ' ')}: {value}")
+
+
+@app.command("check")
+def check_answer(
+    ctx: typer.Context,
+    question_id: Annotated[str, typer.Argument(metavar="ID", help="Question id.")],
+    answer: Annotated[str, typer.Argument(help="Your answer, as you would type it.")],
+    seed: Annotated[int, typer.Option(help="Seed for the question's parameters.")] = 0,
+) -> None:
+    """Check an answer without recording it. Exit 0 correct, 1 incorrect, 2 invalid."""
+    from quizzer.bank.params import draw
+    from quizzer.check import check
+
+    bank = ctx.obj.bank()
+    question = bank.questions.get(question_id)
+    if question is None:
+        fail(f"no question with id {question_id!r} (see `quizzer bank list`)", 2)
+    params = draw(question, seed)
+    verdict = check(question.answer, answer, params, mistakes=question.mistakes)
+    if params:
+        typer.echo("params: " + ", ".join(f"{k} = {v}" for k, v in params.items()))
+    if verdict.interpreted:
+        typer.echo(f"read as: {verdict.interpreted}")
+    typer.echo(f"{verdict.status}: {verdict.feedback}".rstrip(": "))
+    raise typer.Exit({"correct": 0, "invalid": 2, "timeout": 2}.get(verdict.status, 1))
+
+
+@bank_app.command("list")
+def bank_list(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Option(help="Only this topic (prefix allowed).")] = None,
+) -> None:
+    """List question ids, topics and answer kinds."""
+    from rich.console import Console
+    from rich.table import Table
+
+    bank = ctx.obj.bank()
+    questions = bank.select(topic)
+    if not questions:
+        fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
+    table = Table("id", "topic", "kind", "demo", box=None, pad_edge=False)
+    for q in questions:
+        table.add_row(q.id, q.topic, q.kind, "yes" if q.demo else "")
+    Console(soft_wrap=True).print(table)
+
+
+@bank_app.command("check")
+def bank_check(
+    ctx: typer.Context,
+    directories: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Bank directories (default: the banks in effect)."),
+    ] = None,
+) -> None:
+    """Validate a bank: schema, unique ids, demo files, and that every reference answer is
+    graded correct by its own checker and every predicted mistake incorrect."""
+    from quizzer import paths
+    from quizzer.bank.loader import load_bank
+    from quizzer.bank.validate import validate_bank
+
+    dirs = directories or ctx.obj.bank_dirs
+    bank = load_bank(dirs, cache=paths.cache_dir())
+    problems = [str(e) for e in bank.errors] + [str(p) for p in validate_bank(bank)]
+    for line in problems:
+        typer.echo(line, err=True)
+    if problems:
+        fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+    typer.echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}")
+
+
+def main() -> None:
+    """Console entry point: fast ``--version``, and one-line errors instead of tracebacks."""
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        # Answered before typer loads: a daily tool's version check should be instant.
+        print(f"quizzer {__version__}")
+        return
+    from quizzer.errors import USER_ERRORS
+
+    try:
+        app()
+    except USER_ERRORS as exc:
+        typer.echo(f"quizzer: error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("QUIZZER_DEBUG"):
+            raise
+        typer.echo(
+            f"quizzer: internal error: {type(exc).__name__}: {exc} "
+            "(set QUIZZER_DEBUG=1 for a traceback)",
+            err=True,
+        )
+        sys.exit(70)

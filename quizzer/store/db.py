@@ -1,0 +1,328 @@
+"""The review store: SQLite in WAL mode, one transaction per graded review.
+
+Opening never modifies a file that is not a quizzer database (wrong format, newer schema):
+it raises :class:`StoreError` with one line that names the file and what to do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizzer.store.models import SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15_000
+
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+
+class StoreError(Exception):
+    """A database problem, phrased for the person at the keyboard."""
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A question's scheduling state. ``due`` and ``last_review`` are epoch milliseconds."""
+
+    question_id: str
+    state: int = NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: int = 0
+    last_review: int | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """What is stored about one graded answer besides the card states."""
+
+    reviewed_at: int
+    rating: int
+    status: str
+    answer: str = ""
+    seed: int | None = None
+    duration_ms: int = 0
+    cram: bool = False
+
+
+_CARD_COLUMNS = "question_id, state, step, stability, difficulty, due, last_review, reps, lapses"
+
+
+def _card(row: tuple) -> CardState:  # type: ignore[type-arg]
+    return CardState(*row)
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not a quizzer database (not SQLite); it was left untouched. "
+            "Move it aside, or restore a backup with `quizzer restore FILE`."
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # check_same_thread=False: the TUI grades in a worker thread; calls never overlap.
+    return sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+
+
+class Store:
+    """An open quizzer database."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) the database at ``path``."""
+        _check_header(path)
+        is_new = not path.exists() or path.stat().st_size == 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = _connect(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} was written by a newer quizzer (schema v{version}, this one "
+                    f"knows v{SCHEMA_VERSION}); it was left untouched. Upgrade quizzer."
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL in WAL mode: a commit survives a crash or kill -9 of the process; only
+            # an OS crash or power loss can roll back the last transactions.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if is_new or version == 0:
+                conn.close()
+                cls._create(path)
+                conn = _connect(path)
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM cards").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(
+                f"{path} is damaged or not a quizzer database ({exc}); it was left untouched. "
+                "Restore a backup with `quizzer restore FILE`."
+            ) from None
+        return cls(path, conn)
+
+    @staticmethod
+    def _create(path: Path) -> None:
+        from quizzer.store.models import create_schema
+
+        create_schema(str(path))
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        """Close the connection (a WAL checkpoint happens on the last close)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def card(self, question_id: str) -> CardState | None:
+        """The card of ``question_id``, or None when it was never reviewed."""
+        row = self.conn.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?", (question_id,)
+        ).fetchone()
+        return None if row is None else _card(row)
+
+    def cards(self) -> dict[str, CardState]:
+        """Every card, keyed by question id."""
+        rows = self.conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards")
+        return {r[0]: _card(r) for r in rows}
+
+    def due_before(self, before_ms: int) -> list[CardState]:
+        """Reviewed cards due before ``before_ms``, earliest first."""
+        rows = self.conn.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE due < ? AND state != {NEW} ORDER BY due",
+            (before_ms,),
+        )
+        return [_card(r) for r in rows]
+
+    def next_due(self) -> CardState | None:
+        """The reviewed card due soonest."""
+        row = self.conn.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE state != {NEW} ORDER BY due LIMIT 1"
+        ).fetchone()
+        return None if row is None else _card(row)
+
+    def known_ids(self, question_ids: list[str]) -> set[str]:
+        """Which of ``question_ids`` have a card."""
+        found: set[str] = set()
+        for i in range(0, len(question_ids), 500):
+            chunk = question_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT question_id FROM cards WHERE question_id IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def counts_since(self, since_ms: int) -> tuple[int, int]:
+        """(reviews of seen cards, new cards introduced) since ``since_ms``, cram excluded."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(before_state != 0), 0), coalesce(sum(before_state = 0), 0) "
+            "FROM reviews WHERE reviewed_at >= ? AND cram = 0",
+            (since_ms,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def reviews_total(self) -> int:
+        """How many reviews are stored."""
+        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
+    def cards_seen(self) -> int:
+        """How many questions have been reviewed at least once."""
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM cards WHERE state != {NEW}").fetchone()[0]
+        )
+
+    # -- writing -----------------------------------------------------------------------
+
+    def record(self, before: CardState | None, after: CardState, review: ReviewInput) -> int:
+        """Store one review and the card's new state in a single transaction; the review id."""
+        question_id = after.question_id
+        prior = before or CardState(question_id)
+        try:
+            with self._transaction():
+                card_id = self._upsert_card(after)
+                cur = self.conn.execute(
+                    "INSERT INTO reviews (card_id, reviewed_at, rating, status, answer, seed, "
+                    "duration_ms, cram, before_state, before_step, before_stability, "
+                    "before_difficulty, before_due, before_last_review, after_state, after_step, "
+                    "after_stability, after_difficulty, after_due) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        card_id,
+                        review.reviewed_at,
+                        review.rating,
+                        review.status,
+                        review.answer,
+                        review.seed,
+                        review.duration_ms,
+                        int(review.cram),
+                        prior.state,
+                        prior.step,
+                        prior.stability,
+                        prior.difficulty,
+                        prior.due if before is not None else None,
+                        prior.last_review,
+                        after.state,
+                        after.step,
+                        after.stability,
+                        after.difficulty,
+                        after.due,
+                    ),
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not save the review to {self.path}: {exc}") from None
+
+    def undo(self, review_id: int) -> CardState | None:
+        """Delete review ``review_id`` and put its card back exactly as it was before it.
+
+        Returns the restored state (None when the card had never been reviewed before)."""
+        try:
+            with self._transaction():
+                row = self.conn.execute(
+                    "SELECT c.question_id, r.before_state, r.before_step, r.before_stability, "
+                    "r.before_difficulty, r.before_due, r.before_last_review, c.reps, c.lapses, "
+                    "r.card_id, r.rating, r.cram FROM reviews r JOIN cards c ON c.id = r.card_id "
+                    "WHERE r.id = ?",
+                    (review_id,),
+                ).fetchone()
+                if row is None:
+                    raise StoreError(f"review {review_id} is not in {self.path}")
+                qid, state, step, stab, diff, due, last, reps, lapses, _card, rating, cram = row
+                self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+                if cram:
+                    return self.card(qid)
+                restored = CardState(
+                    qid,
+                    state,
+                    step,
+                    stab,
+                    diff,
+                    due if due is not None else 0,
+                    last,
+                    max(0, reps - 1),
+                    max(0, lapses - (1 if rating == 1 and state == REVIEW else 0)),
+                )
+                self._upsert_card(restored)
+                return restored if state != NEW else None
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not undo the review in {self.path}: {exc}") from None
+
+    def _upsert_card(self, card: CardState) -> int:
+        self.conn.execute(
+            f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(question_id) DO UPDATE SET state=excluded.state, step=excluded.step, "
+            "stability=excluded.stability, difficulty=excluded.difficulty, due=excluded.due, "
+            "last_review=excluded.last_review, reps=excluded.reps, lapses=excluded.lapses",
+            (
+                card.question_id,
+                card.state,
+                card.step,
+                card.stability,
+                card.difficulty,
+                card.due,
+                card.last_review,
+                card.reps,
+                card.lapses,
+            ),
+        )
+        row = self.conn.execute(
+            "SELECT id FROM cards WHERE question_id = ?", (card.question_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")

@@ -1,0 +1,77 @@
+"""The database schema, declared with SQLModel.
+
+SQLModel creates and migrates the schema; the per-review hot path (:mod:`quizzer.store.db`)
+talks to SQLite directly, so a daily start does not pay ~0.5 s to import SQLAlchemy.
+Times are integer milliseconds since the Unix epoch (UTC): compact and fast to group by day.
+Card state 0 means "new" (never reviewed); 1-3 are FSRS's Learning, Review, Relearning.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+class Card(SQLModel, table=True):
+    """The FSRS state of one question, keyed by its stable bank id."""
+
+    __tablename__ = "cards"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: str = Field(unique=True)
+    state: int = 0
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: int = Field(index=True)
+    last_review: int | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+class Review(SQLModel, table=True):
+    """One graded answer, with the card's state before and after so undo is exact."""
+
+    __tablename__ = "reviews"
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="cards.id", index=True)
+    reviewed_at: int = Field(index=True)
+    rating: int
+    status: str
+    answer: str = ""
+    seed: int | None = None
+    duration_ms: int = 0
+    cram: bool = False
+    before_state: int = 0
+    before_step: int | None = None
+    before_stability: float | None = None
+    before_difficulty: float | None = None
+    before_due: int | None = None
+    before_last_review: int | None = None
+    after_state: int = 0
+    after_step: int | None = None
+    after_stability: float | None = None
+    after_difficulty: float | None = None
+    after_due: int | None = None
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database (last backup, FSRS parameters...)."""
+
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+def create_schema(path: str) -> None:
+    """Create every table and index in the SQLite file at ``path``."""
+    from sqlmodel import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        SQLModel.metadata.create_all(engine)
+    finally:
+        engine.dispose()

@@ -1,0 +1,60 @@
+"""The Textual app: opens on the first due question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from quizzer.workspace import Workspace
+
+
+class QuizzerApp(App[None]):
+    """quizzer's terminal UI."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "quizzer"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark,f1", "help", "Help", key_display="?", priority=True),
+    ]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        topic: str | None = None,
+        limit: int | None = None,
+        seed: int | None = None,
+        cram: bool = False,
+        fuzz: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.options = {"topic": topic, "limit": limit, "seed": seed, "cram": cram, "fuzz": fuzz}
+
+    def on_mount(self) -> None:
+        from quizzer.session import DrillSession
+        from quizzer.tui.screens.drill import DrillScreen
+
+        self.store = self.workspace.store()
+        session = DrillSession(
+            self.store, self.workspace.bank(warn=None), self.workspace.settings(), **self.options
+        )
+        for error in self.workspace.bank(warn=None).errors:
+            self.notify(str(error), title="Bank problem (skipped)", severity="warning")
+        self.push_screen(DrillScreen(session))
+
+    def on_unmount(self) -> None:
+        if store := getattr(self, "store", None):
+            store.close()
+
+    def action_help(self) -> None:
+        """Show the keys (or close the help when it is open)."""
+        from quizzer.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen())

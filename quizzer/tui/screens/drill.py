@@ -1,0 +1,278 @@
+"""The drill screen: question, answer, verdict, rating."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Markdown, ProgressBar, Static
+
+from quizzer.bank.render import render_math
+from quizzer.plain import STATUS_LINES, letter
+from quizzer.schedule.scheduler import RATING_NAMES
+from quizzer.session import REVEALED, DrillSession, Result
+from quizzer.store.db import StoreError
+
+VERDICT_STYLE = {"correct": "green", "incorrect": "red", REVEALED: "yellow", "timeout": "yellow"}
+
+
+class DrillScreen(Screen[None]):
+    """Ask, check, rate, repeat."""
+
+    BINDINGS = [
+        Binding("1", "rate(1)", "Again", show=True),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
+        Binding("enter", "accept", "Accept", key_display="⏎"),
+        Binding("ctrl+t", "hint", "Hint"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("a", "study_ahead", "Study ahead"),
+    ]
+
+    def __init__(self, session: DrillSession) -> None:
+        super().__init__()
+        self.session = session
+        self.mode = "answering"  # answering -> checking -> rating; or "idle" when nothing is left
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Label("", id="topic")
+            yield Label("", id="count")
+            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+        with VerticalScroll(id="body"):
+            yield Markdown("", id="prompt")
+            yield Static("", id="options")
+            yield Static("", id="hint")
+            yield Input(
+                placeholder="your answer (Enter to check, empty = show solution)", id="answer"
+            )
+            yield Static("", id="preview")
+            with Vertical(id="result"):
+                yield Static("", id="verdict")
+                yield Markdown("", id="explanation")
+            yield Static("", id="idle")
+        yield Static("", id="ratings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_next()
+
+    # -- showing -------------------------------------------------------------------------
+
+    def show_next(self) -> None:
+        """Show the next question, or the end-of-session message."""
+        exercise = self.session.next()
+        self._update_progress()
+        if exercise is None:
+            self._show_idle()
+            return
+        self.mode = "answering"
+        q = exercise.question
+        self.query_one("#topic", Label).update(f"{q.topic} · [dim]{q.id}[/]")
+        self.query_one("#prompt", Markdown).update(render_math(exercise.prompt))
+        options = ""
+        if q.answer.kind == "choice":
+            options = "\n".join(
+                f"  [b]{letter(i)})[/b] {render_math(o)}" for i, o in enumerate(q.answer.options)
+            )
+        elif q.kind == "recall":
+            options = "[dim]Recall the answer, then press Enter to reveal it and grade yourself.[/]"
+        self._set("#options", options)
+        self._set("#hint", "")
+        self._set("#preview", "")
+        self._set("#ratings", "")
+        self.query_one("#result").display = False
+        self.query_one("#idle").display = False
+        for widget_id in ("#prompt", "#options", "#answer"):
+            self.query_one(widget_id).display = True
+        answer = self.query_one("#answer", Input)
+        answer.disabled = False
+        answer.value = ""
+        answer.focus()
+        self.refresh_bindings()
+
+    def _show_idle(self) -> None:
+        self.mode = "idle"
+        for widget_id in ("#prompt", "#options", "#answer", "#result", "#preview", "#hint"):
+            self.query_one(widget_id).display = False
+        self._set("#ratings", "")
+        self.query_one("#topic", Label).update("")
+        due = self.session.next_due()
+        if self.session.done:
+            head = f"Session complete: {self.session.done} reviewed, all saved."
+        else:
+            head = "Nothing is due right now."
+        when = (
+            f"The next question is due {_when(due)}."
+            if due
+            else f"New questions unlock {_when(self.session.next_day())}."
+        )
+        idle = self.query_one("#idle", Static)
+        idle.update(
+            f"[b]{head}[/b]\n\n{when}\n\nPress [b]a[/b] to study ahead, [b]Ctrl+Q[/b] to quit."
+        )
+        idle.display = True
+        self.refresh_bindings()
+
+    def _update_progress(self) -> None:
+        done, total = self.session.done, self.session.total
+        self.query_one("#count", Label).update(f"{done} / {total}")
+        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+
+    def _set(self, selector: str, text: str) -> None:
+        self.query_one(selector, Static).update(text)
+
+    # -- answering -----------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        exercise = self.session.current
+        if (
+            self.mode != "answering"
+            or exercise is None
+            or exercise.question.kind
+            in (
+                "recall",
+                "choice",
+            )
+        ):
+            return
+        self.live_preview(event.value)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def live_preview(self, text: str) -> None:
+        """Show how the answer is read, while typing (parsing only; nothing is graded)."""
+        exercise = self.session.current
+        if exercise is None or not text.strip():
+            self.app.call_from_thread(self._set, "#preview", "")
+            return
+        from quizzer.check import preview
+
+        verdict = preview(exercise.question.answer, text, exercise.params)
+        line = (
+            f"[red]{verdict.feedback}[/]"
+            if verdict.status == "invalid"
+            else f"[dim]read as:[/] {verdict.interpreted or text}"
+        )
+        if self.mode == "answering":
+            self.app.call_from_thread(self._set, "#preview", line)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.mode != "answering":
+            return
+        self.mode = "checking"
+        self._set("#preview", "[dim]checking…[/]")
+        self.grade(event.value)
+
+    @work(thread=True, exclusive=True, group="grade")
+    def grade(self, text: str) -> None:
+        """Grade off the UI thread: the first check of a session imports sympy."""
+        result = self.session.grade(text)
+        self.app.call_from_thread(self._show_result, result)
+
+    def _show_result(self, result: Result) -> None:
+        if result.retry:
+            self.mode = "answering"
+            self._set("#preview", f"[red]{result.feedback}[/] [dim](try again)[/]")
+            self.query_one("#answer", Input).focus()
+            return
+        self.mode = "rating"
+        exercise = self.session.current
+        assert exercise is not None
+        style = VERDICT_STYLE.get(result.status, "cyan")
+        lines = [f"[b {style}]{STATUS_LINES.get(result.status, result.status)}[/]"]
+        if result.interpreted:
+            lines.append(f"[dim]read as:[/] {result.interpreted}")
+        if result.feedback and result.status != REVEALED:
+            lines.append(result.feedback)
+        if result.expected and result.status != "correct":
+            lines.append(f"[dim]answer:[/] {result.expected}")
+        self._set("#verdict", "\n".join(lines))
+        self._set("#preview", "")
+        explanation = render_math(exercise.question.explanation.strip())
+        self.query_one("#explanation", Markdown).update(explanation)
+        self.query_one("#result").display = True
+        answer = self.query_one("#answer", Input)
+        answer.disabled = True
+        self._set("#ratings", _ratings_line(result))
+        self.focus()
+        self.refresh_bindings()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only offer the keys that do something now (the footer follows)."""
+        if action in ("rate", "accept"):
+            return self.mode == "rating"
+        if action == "hint":
+            return self.mode == "answering"
+        if action == "undo":
+            return self.session.can_undo
+        if action == "study_ahead":
+            return self.mode == "idle"
+        return True
+
+    def action_rate(self, rating: int) -> None:
+        """Commit the review with ``rating`` and move on."""
+        if self.mode != "rating":
+            return
+        try:
+            self.session.rate(rating)
+        except StoreError as exc:
+            self.notify(
+                f"{exc} Your answer is still here; fix it and rate again.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+            return
+        self.show_next()
+
+    def action_accept(self) -> None:
+        """Rate with the suggested rating."""
+        if self.mode == "rating" and self.session.result is not None:
+            self.action_rate(self.session.result.suggested)
+
+    def action_hint(self) -> None:
+        """Show the next hint."""
+        hint = self.session.hint()
+        shown = self.query_one("#hint", Static)
+        if hint is None:
+            self.notify("No more hints for this question.")
+            return
+        previous = str(shown.content)
+        shown.update(f"{previous}\n[yellow]hint:[/] {hint}".lstrip("\n"))
+
+    def action_undo(self) -> None:
+        """Undo the last review exactly and ask that question again."""
+        try:
+            exercise = self.session.undo()
+        except StoreError as exc:
+            self.notify(str(exc), title="Undo failed", severity="error")
+            return
+        if exercise is not None:
+            self.notify(f"Undid the review of {exercise.question.id}.")
+            self.show_next()
+
+    def action_study_ahead(self) -> None:
+        """Queue the questions due soonest."""
+        if self.session.study_ahead() == 0:
+            self.notify("Nothing to study ahead yet: answer some new questions first.")
+            return
+        self.show_next()
+
+
+def _ratings_line(result: Result) -> str:
+    parts = []
+    for r, name in RATING_NAMES.items():
+        part = f"[b]{r}[/b] {name} {result.intervals[r]}"
+        parts.append(f"[reverse]{part}[/reverse]" if r == result.suggested else part)
+    return " · ".join(parts) + "   [dim]Enter = suggested[/]"
+
+
+def _when(instant: datetime) -> str:
+    return instant.astimezone().strftime("%a %d %b %H:%M")

@@ -1,0 +1,57 @@
+"""Everything a command needs, resolved once: database, bank directories and settings."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from quizzer import paths
+from quizzer.bank.loader import Bank, load_bank
+from quizzer.config import Settings, load_settings
+from quizzer.store.db import Store
+
+
+class BankUnavailable(Exception):
+    """No question could be loaded from the bank directories."""
+
+
+@dataclass
+class Workspace:
+    """The paths in effect for this run (options, then environment, then defaults)."""
+
+    db_path: Path
+    bank_dirs: list[Path]
+    config_path: Path
+    _bank: Bank | None = field(default=None, repr=False)
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @classmethod
+    def resolve(cls, db: Path | None = None, banks: Sequence[str] | None = None) -> Workspace:
+        """Resolve ``--db`` and ``--bank`` against the environment and platform defaults."""
+        return cls(paths.resolve_db(db), paths.resolve_banks(banks), paths.config_path())
+
+    def settings(self) -> Settings:
+        """The settings from the config file (defaults when there is none)."""
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    def bank(self, warn: TextIO | None = sys.stderr) -> Bank:
+        """The loaded bank; problems in single files are reported to ``warn`` and skipped."""
+        if self._bank is None:
+            bank = load_bank(self.bank_dirs, cache=paths.cache_dir())
+            if warn is not None:
+                for error in bank.errors:
+                    print(f"warning: {error}", file=warn)
+            if not bank.questions:
+                where = ", ".join(str(d) for d in self.bank_dirs)
+                raise BankUnavailable(f"no questions could be loaded from {where}")
+            self._bank = bank
+        return self._bank
+
+    def store(self) -> Store:
+        """Open the database (created on first use)."""
+        return Store.open(self.db_path)

@@ -1,0 +1,32 @@
+"""Shared fixtures: every test runs against its own database, config, cache and clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_BANK = FIXTURES / "sample_bank"
+FIXED_NOW = "2026-03-02T10:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point quizzer at throwaway files and a fixed clock; scheduling fuzz off."""
+    config = tmp_path / "config.toml"
+    config.write_text("fuzz = false\n")
+    monkeypatch.setenv("QUIZZER_DB", str(tmp_path / "quizzer.db"))
+    monkeypatch.setenv("QUIZZER_CONFIG", str(config))
+    monkeypatch.setenv("QUIZZER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("QUIZZER_NOW", FIXED_NOW)
+    monkeypatch.delenv("QUIZZER_BANK", raising=False)
+    yield tmp_path
+
+
+@pytest.fixture
+def sample_bank(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Use the small sample bank (recall and choice questions)."""
+    monkeypatch.setenv("QUIZZER_BANK", str(SAMPLE_BANK))
+    return SAMPLE_BANK
