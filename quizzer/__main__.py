@@ -1,5 +1,5 @@
 """Allow ``python -m quizzer``."""
 
-from quizzer.cli import main
+from quizzer.launcher import main
 
 main()

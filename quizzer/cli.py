@@ -202,11 +202,7 @@ def bank_check(
 
 
 def main() -> None:
-    """Console entry point: fast ``--version``, and one-line errors instead of tracebacks."""
-    if sys.argv[1:] in (["--version"], ["-V"]):
-        # Answered before typer loads: a daily tool's version check should be instant.
-        print(f"quizzer {__version__}")
-        return
+    """Run the app, turning user errors into one line instead of a traceback."""
     from quizzer.errors import USER_ERRORS
 
     try:

@@ -1,0 +1,149 @@
+"""The TUI as a person uses it: keys pressed with Pilot, the screen text asserted."""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from quizzer.tui.app import QuizzerApp
+from quizzer.workspace import Workspace
+
+pytestmark = pytest.mark.usefixtures("sample_bank")
+SIZE = (110, 32)
+
+
+def screen_text(app: QuizzerApp) -> str:
+    """The visible text of the screen, one line per terminal row."""
+    svg = app.export_screenshot()
+    rows = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return html.unescape("".join(rows)).replace("\xa0", " ")
+
+
+def review_rows(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT c.question_id, r.rating, r.status FROM reviews r "
+            "JOIN cards c ON c.id = r.card_id ORDER BY r.id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_first_question_shows_topic_prompt_progress_and_keys() -> None:
+    app = QuizzerApp(Workspace.resolve())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Sample recall" in text
+        assert "Why is cross-entropy the loss for language modelling?" in text
+        assert "0 / 6" in text
+        assert "Quit" in text and "Help" in text
+
+
+async def test_answer_rate_and_undo_are_on_disk(isolated: Path) -> None:
+    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b", "enter")
+        await _settle(pilot)
+        text = screen_text(app)
+        assert "Correct." in text
+        assert "For x > 0, ReLU(x) = x" in text
+        assert re.search(r"1 Again 1m · 2 Hard \S+ · 3 Good \S+ · 4 Easy \S+", text)
+        await pilot.press("3")
+        await _settle(pilot)
+        assert review_rows(isolated / "quizzer.db") == [("s.choice.relu", 3, "correct")]
+        text = screen_text(app)
+        assert "How many exponent bits does bfloat16 have?" in text
+        assert "1 / 2" in text
+        await pilot.press("ctrl+z")
+        await _settle(pilot)
+        assert review_rows(isolated / "quizzer.db") == []
+        text = screen_text(app)
+        assert "What is the derivative of ReLU for x > 0?" in text
+        assert "0 / 2" in text
+
+
+async def test_enter_accepts_the_suggested_rating(isolated: Path) -> None:
+    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "enter")
+        await _settle(pilot)
+        assert "Incorrect." in screen_text(app)
+        await pilot.press("enter")
+        await _settle(pilot)
+    assert review_rows(isolated / "quizzer.db") == [("s.choice.relu", 1, "incorrect")]
+
+
+async def test_digits_go_into_the_answer_while_typing(isolated: Path) -> None:
+    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert review_rows(isolated / "quizzer.db") == []
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert "Correct." in screen_text(app)
+
+
+async def test_recall_reveals_then_self_grades_and_session_ends() -> None:
+    app = QuizzerApp(Workspace.resolve(), topic="Sample recall", limit=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await _settle(pilot)
+        text = screen_text(app)
+        assert "grade yourself" in text
+        assert "Minimising cross-entropy maximises the likelihood" in text
+        await pilot.press("4")
+        await _settle(pilot)
+        text = screen_text(app)
+        assert "Session complete: 1 reviewed" in text
+        assert "study ahead" in text
+
+
+async def test_nothing_due_offers_to_study_ahead() -> None:
+    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(2):
+            await pilot.press("b", "enter")
+            await _settle(pilot)
+            await pilot.press("4")
+            await _settle(pilot)
+    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Nothing is due right now." in text
+        assert "The next question is due" in text
+        await pilot.press("a")
+        await _settle(pilot)
+        assert "What is the derivative of ReLU for x > 0?" in screen_text(app)
+
+
+async def test_help_opens_and_closes_and_ctrl_q_quits() -> None:
+    app = QuizzerApp(Workspace.resolve())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "undo the last review exactly" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "undo the last review exactly" not in screen_text(app)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
