@@ -17,7 +17,9 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch.autograd.functional import jacobian
+from torch.func import jacrev
 
 RTOL, ATOL = 1e-3, 1e-6
 
@@ -98,37 +100,76 @@ def demo(device: torch.device) -> None:
     print("familiar sigmoid derivative.")
 
 
-def two_class_logits(s: float) -> list[float]:
-    """Logits whose softmax gives probability ``s`` to the first class."""
-    return [float(np.log(s)), float(np.log1p(-s))]
+def softmax_jacobian_at(probs: list[float], device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+    """Closed-form and autograd Jacobians of softmax at logits ln(probs)."""
+    z = np.log(probs).tolist()
+    return jacobian_scratch(z), jacobian_torch(z, device).cpu().numpy()
 
 
-def check_entry(i: int, j: int) -> Callable[[dict[str, float], torch.device], dict[str, object]]:
-    """A check of J[i, j] for the two-class softmax, at each sampled probability ``s``."""
-
-    def check(p: dict[str, float], device: torch.device) -> dict[str, object]:
-        points = np.atleast_1d(np.asarray(p["s"], dtype=float))
-        scratch = [jacobian_scratch(two_class_logits(s))[i, j] for s in points]
-        auto = [jacobian_torch(two_class_logits(s), device)[i, j].item() for s in points]
-        shape = np.shape(p["s"])
-        return {"from scratch": np.reshape(scratch, shape), "torch API": np.reshape(auto, shape)}
-
-    return check
+def check_shape_linear(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Shape of dy/dx for y = W x with W of shape m x n."""
+    m, n = int(p["m"]), int(p["n"])
+    w, x = torch.randn(m, n, device=device), torch.randn(n, device=device)
+    jac = jacobian(lambda v: w @ v, x)
+    assert torch.allclose(jac, w)  # the Jacobian of a linear map is its matrix
+    return {"from scratch": [m, n], "torch API": list(jac.shape)}
 
 
-def check_matrix(p: dict[str, float], device: torch.device) -> dict[str, object]:
-    """The full Jacobian, flattened row by row, at logits z1, z2, z3."""
-    z = [p["z1"], p["z2"], p["z3"]]
+def check_weight_jacobian_size(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Entries of dy/dW for y = W x: jacrev on the meta device gives the shape, no memory."""
+    m, n = int(p["m"]), int(p["n"])
+    w, x = torch.empty(m, n, device="meta"), torch.empty(n, device="meta")
+    jac = jacrev(lambda weight: weight @ x)(w)  # shape (m, m, n)
+    return {"from scratch": float(m * m * n), "torch API": float(jac.numel())}
+
+
+def check_softmax_diag(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """ds_i/dz_i when s_i = s (a two-class softmax)."""
+    scratch, auto = softmax_jacobian_at([p["s"], 1 - p["s"]], device)
+    return {"from scratch": scratch[0, 0], "torch API": auto[0, 0]}
+
+
+def check_softmax_offdiag(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """ds_i/dz_j when s_i = a and s_j = b (a three-class softmax)."""
+    scratch, auto = softmax_jacobian_at([p["a"], p["b"], 1 - p["a"] - p["b"]], device)
+    return {"from scratch": scratch[0, 1], "torch API": auto[0, 1]}
+
+
+def check_sigmoid_2class(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """The full 2 x 2 softmax Jacobian, row by row, at s = (p, 1 - p)."""
+    scratch, auto = softmax_jacobian_at([p["p"], 1 - p["p"]], device)
+    return {"from scratch": scratch.ravel().tolist(), "torch API": auto.ravel().tolist()}
+
+
+def check_softmax_vjp(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """dL/dz = J^T g by backward(), against s * (g - <s, g>)."""
+    s = np.array([p["p"], p["q"], 1 - p["p"] - p["q"]])
+    g = np.array([p["a"], p["b"], p["c"]])
+    z = torch.tensor(np.log(s), dtype=torch.float32, device=device, requires_grad=True)
+    torch.softmax(z, dim=0).backward(torch.tensor(g, dtype=torch.float32, device=device))
+    return {"from scratch": (s * (g - s @ g)).tolist(), "torch API": z.grad.tolist()}
+
+
+def check_elementwise_size(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """[total, nonzero] entries of an elementwise GELU's Jacobian on a (B, T, d) tensor."""
+    size = int(p["B"]) * int(p["T"]) * int(p["d"])
+    small = jacobian(F.gelu, torch.randn(2, 3, 4, device=device)).reshape(24, 24)
+    assert torch.count_nonzero(small) == torch.count_nonzero(torch.diagonal(small)) == 24
+    full = jacrev(F.gelu)(torch.empty(size, device="meta"))  # diagonal, as the small one shows
     return {
-        "from scratch": jacobian_scratch(z).ravel().tolist(),
-        "torch API": jacobian_torch(z, device).ravel().tolist(),
+        "from scratch": [float(size) ** 2, float(size)],
+        "torch API": [float(full.numel()), float(full.shape[0])],
     }
 
 
 CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
-    "q27.jacobian.diagonal": check_entry(0, 0),
-    "q27.jacobian.offdiagonal": check_entry(0, 1),
-    "q27.jacobian.matrix": check_matrix,
+    "q27.jac.shape-linear": check_shape_linear,
+    "q27.jac.weight-jacobian-size": check_weight_jacobian_size,
+    "q27.jac.softmax-diag": check_softmax_diag,
+    "q27.jac.softmax-offdiag": check_softmax_offdiag,
+    "q27.jac.sigmoid-2class": check_sigmoid_2class,
+    "q27.jac.softmax-vjp": check_softmax_vjp,
+    "q27.jac.elementwise-size": check_elementwise_size,
 }
 
 

@@ -11,6 +11,7 @@ orthonormal eigenvectors, which is what a Hessian's curvature along each directi
 from __future__ import annotations
 
 import argparse
+import cmath
 import json
 import math
 import sys
@@ -18,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
+from torch.autograd.functional import hessian
 
 RTOL, ATOL = 1e-3, 1e-6
 
@@ -101,21 +103,108 @@ def demo(device: torch.device) -> None:
             print("  one negative, one positive eigenvalue: as a Hessian, this is a saddle point")
 
 
-def check_eigenvalues(p: dict[str, float], device: torch.device) -> dict[str, object]:
-    """Both eigenvalues, ascending, of [[a, b], [b, c]]."""
-    a, b, c = p["a"], p["b"], p["c"]
-    return {"from scratch": eig_scratch(a, b, c), "torch API": eig_torch(a, b, c, device)[0]}
+def eig_general_scratch(a: float, b: float, c: float, d: float) -> list[complex]:
+    """Eigenvalues of [[a, b], [c, d]], largest first: (a+d)/2 +/- sqrt((a-d)^2/4 + bc)."""
+    root = cmath.sqrt((a - d) ** 2 / 4 + b * c)
+    return [(a + d) / 2 + root, (a + d) / 2 - root]
 
 
-def check_largest(p: dict[str, float], device: torch.device) -> dict[str, object]:
-    """The largest eigenvalue of [[a, b], [b, c]]."""
-    a, b, c = p["a"], p["b"], p["c"]
-    return {"from scratch": eig_scratch(a, b, c)[1], "torch API": eig_torch(a, b, c, device)[0][1]}
+def eigvals_torch(rows: list[list[float]], device: torch.device) -> torch.Tensor:
+    """``torch.linalg.eigvals`` of a general matrix (complex), on the CPU for mps."""
+    run_on = torch.device("cpu") if device.type == "mps" else device
+    return torch.linalg.eigvals(torch.tensor(rows, dtype=torch.float64, device=run_on))
+
+
+def check_symmetric(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Both eigenvalues of [[a, b], [b, d]], largest first."""
+    a, b, d = p["a"], p["b"], p["d"]
+    return {
+        "from scratch": eig_scratch(a, b, d)[::-1],
+        "torch API": eig_torch(a, b, d, device)[0][::-1],
+    }
+
+
+def check_general(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Both (real) eigenvalues of [[a, b], [c, d]], largest first."""
+    a, b, c, d = p["a"], p["b"], p["c"], p["d"]
+    values = eigvals_torch([[a, b], [c, d]], device)
+    return {
+        "from scratch": [v.real for v in eig_general_scratch(a, b, c, d)],
+        "torch API": sorted(values.real.tolist(), reverse=True),
+    }
+
+
+def check_det_product(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Product of the eigenvalues (complex ones included) of [[a, b], [c, d]]."""
+    a, b, c, d = p["a"], p["b"], p["c"], p["d"]
+    lam1, lam2 = eig_general_scratch(a, b, c, d)
+    values = eigvals_torch([[a, b], [c, d]], device)
+    print(
+        f"  eigenvalues: {values.tolist()}; det by torch.linalg.det: "
+        f"{torch.linalg.det(torch.tensor([[a, b], [c, d]], dtype=torch.float64)).item():.4f}"
+    )
+    return {"from scratch": (lam1 * lam2).real, "torch API": torch.prod(values).real.item()}
+
+
+def check_explained_variance(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Variance share of the first principal component of a covariance with eigenvalues a, b, c."""
+    values = torch.tensor([p["a"], p["b"], p["c"]], dtype=torch.float64)
+    rotation, _ = torch.linalg.qr(
+        torch.randn(3, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    )
+    cov = rotation @ torch.diag(values) @ rotation.T  # a covariance that hides its eigenvalues
+    found = torch.linalg.eigvalsh(cov)
+    return {
+        "from scratch": p["a"] / (p["a"] + p["b"] + p["c"]),
+        "torch API": (found.max() / torch.trace(cov)).item(),
+    }
+
+
+def check_cov_2x2(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Variance share of the first PC for variances a, d and covariance b."""
+    a, b, d = p["a"], p["b"], p["d"]
+    values, _ = eig_torch(a, b, d, device)
+    return {"from scratch": eig_scratch(a, b, d)[1] / (a + d), "torch API": values[1] / sum(values)}
+
+
+def check_condition_number(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """lambda_max / lambda_min of the Hessian [[a, b], [b, d]], with ``torch.linalg.cond``."""
+    a, b, d = p["a"], p["b"], p["d"]
+    lo, hi = eig_scratch(a, b, d)
+    cond = torch.linalg.cond(torch.tensor([[a, b], [b, d]], dtype=torch.float64)).item()
+    return {"from scratch": hi / lo, "torch API": cond}
+
+
+def check_gd_max_lr(p: dict[str, float], device: torch.device) -> dict[str, object]:
+    """Largest stable GD learning rate, 2 / lambda_max, for a Hessian with lambda_max = L.
+
+    Builds a quadratic with that curvature, reads lambda_max from its autograd Hessian, and runs
+    gradient descent just below and just above 2 / lambda_max to show the cliff."""
+    big = p["L"]
+    curvature = torch.tensor([big, big / 10], dtype=torch.float64)
+
+    def loss(w: torch.Tensor) -> torch.Tensor:
+        return 0.5 * (curvature * w**2).sum()
+
+    w0 = torch.ones(2, dtype=torch.float64)
+    lr_max = 2 / torch.linalg.eigvalsh(hessian(loss, w0)).max().item()
+    for factor in (0.95, 1.05):
+        w = w0.clone().requires_grad_(True)
+        for _ in range(100):
+            (grad,) = torch.autograd.grad(loss(w), w)
+            w = (w - factor * lr_max * grad).detach().requires_grad_(True)
+        print(f"  lr = {factor} x 2/lambda_max: loss after 100 steps {loss(w).item():.3g}")
+    return {"from scratch": 2 / big, "torch API": lr_max}
 
 
 CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
-    "q28.eigen.values": check_eigenvalues,
-    "q28.eigen.largest": check_largest,
+    "q28.eig.2x2-symmetric": check_symmetric,
+    "q28.eig.2x2-general": check_general,
+    "q28.eig.det-product": check_det_product,
+    "q28.pca.explained-variance": check_explained_variance,
+    "q28.pca.cov-2x2": check_cov_2x2,
+    "q28.eig.condition-number": check_condition_number,
+    "q28.eig.gd-max-lr": check_gd_max_lr,
 }
 
 
