@@ -6,9 +6,12 @@ The checker owns these shapes; the bank schema reuses them. Importing this modul
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from quizzer.check.verdict import CheckError
 
 
 class _Spec(BaseModel):
@@ -50,12 +53,15 @@ class VectorSpec(_Spec):
     value: list[str]
     rtol: float = Field(0.01, ge=0)
     atol: float = Field(0.0, ge=0)
+    allow_expression: bool = False
 
     @field_validator("value", mode="before")
     @classmethod
     def _numbers_to_text(cls, v: object) -> object:
         if isinstance(v, list):
-            return [str(x) if isinstance(x, int | float) and not isinstance(x, bool) else x for x in v]
+            return [
+                str(x) if isinstance(x, int | float) and not isinstance(x, bool) else x for x in v
+            ]
         return v
 
 
@@ -98,3 +104,17 @@ AnswerSpec = Annotated[
 ]
 
 AUTO_CHECKED_KINDS = frozenset({"numeric", "expression", "vector", "choice"})
+
+
+Spec = NumericSpec | ExpressionSpec | VectorSpec | ChoiceSpec | RecallSpec
+_ADAPTER: TypeAdapter[Spec] = TypeAdapter(AnswerSpec)
+
+
+def load_spec(spec: Mapping[str, Any] | BaseModel) -> Spec:
+    """The spec model for an ``answer:`` mapping (or the model itself); CheckError if malformed."""
+    if isinstance(spec, Spec):
+        return spec
+    try:
+        return _ADAPTER.validate_python(dict(spec))
+    except (ValidationError, TypeError, ValueError) as error:
+        raise CheckError(f"invalid answer spec: {error}") from None

@@ -1,0 +1,206 @@
+"""Build sympy objects from a validated syntax tree, with caps on number and exponent size."""
+
+from __future__ import annotations
+
+import ast
+import math
+
+import sympy
+
+from quizzer.check.functions import Phi, relu, sigmoid
+from quizzer.check.lexer import Names
+from quizzer.check.parse import Parsed, parse
+from quizzer.check.verdict import AnswerError
+
+MAX_EXPONENT = 1000
+MAX_RESULT_DIGITS = 1000
+
+_UNARY = {
+    "exp": sympy.exp,
+    "sqrt": sympy.sqrt,
+    "abs": sympy.Abs,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "tanh": sympy.tanh,
+    "erf": sympy.erf,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "heaviside": sympy.Heaviside,
+    "phi": Phi,
+    "log10": lambda a: sympy.log(a, 10),
+    "log2": lambda a: sympy.log(a, 2),
+}
+_COMPARE = {
+    ast.Lt: sympy.Lt,
+    ast.LtE: sympy.Le,
+    ast.Gt: sympy.Gt,
+    ast.GtE: sympy.Ge,
+    ast.Eq: sympy.Eq,
+    ast.NotEq: sympy.Ne,
+}
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """The sympy symbol for a variable or parameter (all are real)."""
+    return sympy.Symbol(name, real=True)
+
+
+def read(text: str, names: Names) -> sympy.Expr:
+    """Parse and build ``text`` into a sympy expression; AnswerError says what and where."""
+    parsed = parse(text, names)
+    try:
+        expr = _Builder(parsed).value(parsed.tree.body)
+    except AnswerError:
+        raise
+    except RecursionError:
+        raise AnswerError("the answer is nested too deeply") from None
+    except (TypeError, ValueError, ArithmeticError) as error:
+        raise AnswerError(f"cannot read this answer ({error})") from None
+    if any(expr.has(bad) for bad in _UNDEFINED):
+        raise AnswerError("the answer is undefined (a division by zero or a log of 0)")
+    return expr
+
+
+class _Builder:
+    def __init__(self, parsed: Parsed) -> None:
+        self.parsed = parsed
+
+    def value(self, node: ast.expr) -> sympy.Expr:
+        """A numeric value; conditions used as values become 1 or 0."""
+        if isinstance(node, ast.Name):
+            return self._name(node)
+        if isinstance(node, ast.Constant):
+            return sympy.Integer(int(node.value))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            operand = self.value(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            return self._binary(node)
+        if isinstance(node, ast.IfExp):
+            return sympy.Piecewise(
+                (self.value(node.body), self.condition(node.test)),
+                (self.value(node.orelse), True),
+            )
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, ast.Compare | ast.BoolOp | ast.UnaryOp):
+            return sympy.Piecewise((1, self.condition(node)), (0, True))
+        raise AnswerError(f"cannot use this as a value (column {self.parsed.column(node)})")
+
+    def condition(self, node: ast.expr) -> sympy.Basic:
+        """A condition such as ``x > 0``, ``0 < x < 1`` or ``x > 0 and y > 0``."""
+        if isinstance(node, ast.Compare):
+            left = self.value(node.left)
+            parts = []
+            for op, comparator in zip(node.ops, node.comparators, strict=True):
+                right = self.value(comparator)
+                parts.append(_COMPARE[type(op)](left, right))
+                left = right
+            return sympy.And(*parts)
+        if isinstance(node, ast.BoolOp):
+            combine = sympy.And if isinstance(node.op, ast.And) else sympy.Or
+            return combine(*(self.condition(v) for v in node.values))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return sympy.Not(self.condition(node.operand))
+        if isinstance(node, ast.Constant):
+            return sympy.true if node.value else sympy.false
+        raise AnswerError(
+            f"a condition such as x > 0 is expected at column {self.parsed.column(node)}"
+        )
+
+    def _name(self, node: ast.Name) -> sympy.Expr:
+        token = self.parsed.tokens[node.id]
+        if token.kind == "num":
+            return _number(token.value)
+        if token.kind == "var":
+            return symbol(token.value)
+        if token.kind == "const":
+            return sympy.E if token.value == "e" else sympy.pi
+        raise AnswerError(
+            f"{token.text} at column {token.col} needs parentheses, e.g. {token.text}(x)"
+        )
+
+    def _binary(self, node: ast.BinOp) -> sympy.Expr:
+        left, right = self.value(node.left), self.value(node.right)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            if right == 0:
+                raise AnswerError(f"division by zero at column {self.parsed.column(node.right)}")
+            return left / right
+        return self._power(left, right, node)
+
+    def _power(self, base: sympy.Expr, exponent: sympy.Expr, node: ast.BinOp) -> sympy.Expr:
+        column = self.parsed.column(node.right)
+        if exponent.is_Number:
+            if abs(exponent) > MAX_EXPONENT:
+                raise AnswerError(
+                    f"the exponent at column {column} is too large (at most {MAX_EXPONENT})"
+                )
+            if base.is_Rational and base != 0:
+                digits = abs(math.log10(abs(float(base))) * float(exponent))
+                if digits > MAX_RESULT_DIGITS:
+                    raise AnswerError(f"the power at column {column} is too large a number")
+        if base == 0 and exponent.is_Number and exponent.is_negative:
+            raise AnswerError(f"division by zero (0 to a negative power) at column {column}")
+        return sympy.Pow(base, exponent)
+
+    def _call(self, node: ast.Call) -> sympy.Expr:
+        token = self.parsed.tokens[node.func.id]  # type: ignore[attr-defined]
+        name = token.value
+        low, high = _ARITY[name]
+        count = len(node.args)
+        if not low <= count <= high:
+            wanted = str(low) if low == high else f"{low} to {high}"
+            raise AnswerError(
+                f"{token.text} at column {token.col} takes {wanted} argument"
+                f"{'s' if high > 1 else ''}, not {count}"
+            )
+        if name == "piecewise":
+            return self._piecewise(node, token.col)
+        args = [self.value(a) for a in node.args]
+        if name == "log":
+            if any(a == 0 for a in args):
+                raise AnswerError(f"log of 0 at column {token.col}")
+            return sympy.log(*args)
+        if name == "max":
+            return sympy.Max(*args)
+        if name == "min":
+            return sympy.Min(*args)
+        return _UNARY[name](args[0])
+
+    def _piecewise(self, node: ast.Call, col: int) -> sympy.Expr:
+        pieces = []
+        for argument in node.args:
+            if not isinstance(argument, ast.Tuple) or len(argument.elts) != 2:
+                raise AnswerError(
+                    f"Piecewise at column {col} takes pairs (value, condition), "
+                    "e.g. Piecewise((1, x > 0), (0, True))"
+                )
+            value, cond = argument.elts
+            pieces.append((self.value(value), self.condition(cond)))
+        return sympy.Piecewise(*pieces)
+
+
+def _number(text: str) -> sympy.Expr:
+    if any(c in text for c in ".eE"):
+        digits = sum(c.isdigit() for c in text.lower().partition("e")[0])
+        return sympy.Float(text, max(15, digits))
+    return sympy.Integer(text)
+
+
+def _arity() -> dict[str, tuple[int, int]]:
+    from quizzer.check.names import FUNCTIONS
+
+    return {canonical: (low, high) for canonical, low, high in FUNCTIONS.values()}
+
+
+_ARITY = _arity()

@@ -1,0 +1,542 @@
+"""Grade an answer against its spec, in this process (the worker runs this under a time limit)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sympy
+from pydantic import BaseModel
+
+from quizzer.check.build import read, symbol
+from quizzer.check.compare import Point, agreement, close, draw_points, format_point
+from quizzer.check.evaluate import FloatFunction, compile_float, render
+from quizzer.check.feedback import (
+    figures_for,
+    format_number,
+    relation_note,
+    round_significant,
+    significant_figures,
+)
+from quizzer.check.lexer import Names
+from quizzer.check.parse import parse_literal
+from quizzer.check.spec import (
+    ChoiceSpec,
+    ExpressionSpec,
+    NumericSpec,
+    RecallSpec,
+    VectorSpec,
+    load_spec,
+)
+from quizzer.check.verdict import AnswerError, CheckError, Verdict
+
+Mistakes = Sequence[tuple[str, str]]
+"""Predicted wrong answers as (answer text, feedback) pairs."""
+
+_NOT_A_NUMBER = "a number is expected here, not an expression"
+
+
+def warm_up() -> None:
+    """Pay sympy's first-use costs (Abs, Piecewise, printing, lambdify) before real checks."""
+    heaviside = {"kind": "expression", "value": "Heaviside(x)"}
+    for answer in ("(abs(x)/x + 1)/2", "x > 0", "e^-x/(1+e^-x)^2"):
+        grade(heaviside, answer)
+    grade({"kind": "numeric", "value": "-ln(p)"}, "1.2", {"p": 0.3})
+
+
+def grade(
+    spec: Mapping[str, Any] | BaseModel,
+    answer: str,
+    params: Mapping[str, float] | None = None,
+    mistakes: Mistakes = (),
+) -> Verdict:
+    """Check ``answer`` against ``spec``; never raises for user text (CheckError: bank errors)."""
+    model = load_spec(spec)
+    params = dict(params or {})
+    if isinstance(model, RecallSpec):
+        return Verdict("ungraded", "Compare with the explanation and grade yourself.")
+    try:
+        if isinstance(model, NumericSpec):
+            return _grade_numeric(model, answer, params, mistakes)
+        if isinstance(model, VectorSpec):
+            return _grade_vector(model, answer, params, mistakes)
+        if isinstance(model, ChoiceSpec):
+            return _grade_choice(model, answer, mistakes)
+        return _grade_expression(model, answer, params, mistakes)
+    except AnswerError as error:
+        return Verdict("invalid", _sentence(str(error)), error.interpreted)
+    except CheckError:
+        raise
+    except Exception as error:  # a sympy failure on odd but legal input must not crash the app
+        return Verdict("invalid", f"Could not check this answer ({type(error).__name__}).")
+
+
+def preview(
+    spec: Mapping[str, Any] | BaseModel, answer: str, params: Mapping[str, float] | None = None
+) -> Verdict:
+    """Read ``answer`` without grading: ``ungraded`` with ``interpreted``, or ``invalid``."""
+    model = load_spec(spec)
+    params = dict(params or {})
+    try:
+        if isinstance(model, RecallSpec):
+            return Verdict("ungraded")
+        if isinstance(model, NumericSpec):
+            interpreted = _read_number(answer, params, model.allow_expression)[1]
+        elif isinstance(model, VectorSpec):
+            values = _read_vector(answer, params, model.allow_expression)
+            interpreted = _format_vector([v for v, _, _ in values], 6)
+        elif isinstance(model, ChoiceSpec):
+            interpreted = _describe_choice(model, _read_choice(model, answer))
+        else:
+            variables = _expression_reference(model, frozenset(params))[1]
+            interpreted = render(read(answer, _answer_names(variables, params)))
+    except AnswerError as error:
+        return Verdict("invalid", _sentence(str(error)), error.interpreted)
+    except CheckError:
+        raise
+    except Exception as error:
+        return Verdict("invalid", f"Could not read this answer ({type(error).__name__}).")
+    return Verdict("ungraded", interpreted=interpreted)
+
+
+def reference_value(
+    spec: Mapping[str, Any] | BaseModel, params: Mapping[str, float] | None = None
+) -> float | list[float]:
+    """The numeric or vector reference evaluated with ``params``; CheckError otherwise."""
+    model = load_spec(spec)
+    params = dict(params or {})
+    if isinstance(model, NumericSpec):
+        return _reference_number(model.value, params)
+    if isinstance(model, VectorSpec):
+        return [_reference_number(v, params) for v in model.value]
+    raise CheckError(f"a {model.kind} answer has no numeric reference value")
+
+
+def evaluate_at(
+    expr_text: str, values: Mapping[str, float], variables: Sequence[str] | None = None
+) -> float:
+    """Evaluate a reference expression at a point; CheckError if unreadable or undefined there."""
+    names = (
+        Names(variables=frozenset(variables), params=frozenset(values))
+        if variables is not None
+        else Names(params=frozenset(values), open_names=True)
+    )
+    expr = _reference(expr_text, names)
+    missing = sorted({s.name for s in expr.free_symbols} - set(values))
+    if missing:
+        raise CheckError(f"{expr_text!r} needs a value for {', '.join(missing)}")
+    arguments = tuple(sorted(values))
+    result = _compiled(expr_text, names, arguments)(*(float(values[a]) for a in arguments))
+    if result is None:
+        raise CheckError(f"{expr_text!r} is undefined at {dict(values)}")
+    return result
+
+
+# --- references (bank text: errors are CheckError) -------------------------------------
+
+
+@functools.lru_cache(maxsize=512)
+def _reference(text: str, names: Names) -> sympy.Expr:
+    try:
+        return read(text, names)
+    except AnswerError as error:
+        raise CheckError(f"cannot read the reference {text!r}: {error}") from None
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(text: str, names: Names, arguments: tuple[str, ...]) -> FloatFunction:
+    return compile_float(_reference(text, names), arguments)
+
+
+def _reference_number(text: str, params: Mapping[str, float]) -> float:
+    names = Names(params=frozenset(params))
+    arguments = tuple(sorted(params))
+    try:
+        function = _compiled(text, names, arguments)
+    except CheckError as error:
+        if not params:
+            raise
+        raise CheckError(f"{error} (parameters: {', '.join(sorted(params))})") from None
+    value = function(*(float(params[a]) for a in arguments))
+    if value is None:
+        raise CheckError(f"the reference {text!r} is undefined for {dict(params)}")
+    return value
+
+
+# --- numeric ---------------------------------------------------------------------------
+
+
+def _grade_numeric(
+    spec: NumericSpec, answer: str, params: dict[str, float], mistakes: Mistakes
+) -> Verdict:
+    reference = _reference_number(spec.value, params)
+    figures = spec.sigfigs or figures_for(spec.rtol)
+    expected = format_number(reference, figures)
+    value, interpreted, literal = _read_number(answer, params, spec.allow_expression)
+    typed = significant_figures(literal) if literal is not None else None
+    ok = abs(value - reference) <= spec.atol + spec.rtol * abs(reference)
+    if ok and spec.sigfigs:
+        if not close(
+            round_significant(value, spec.sigfigs),
+            round_significant(reference, spec.sigfigs),
+            1e-12,
+        ):
+            if typed and typed < spec.sigfigs:
+                feedback = (
+                    f"Right to {typed} significant figures, "
+                    f"but the question asks for {spec.sigfigs}."
+                )
+            else:
+                feedback = f"Close, but not right to {spec.sigfigs} significant figures."
+            return Verdict("incorrect", feedback, interpreted, expected)
+        if typed is not None and typed < spec.sigfigs:
+            feedback = f"Correct, but give {spec.sigfigs} significant figures (you gave {typed})."
+            return Verdict("correct", feedback, interpreted, expected)
+    if ok:
+        return Verdict("correct", "Correct.", interpreted, expected)
+    notes = [
+        feedback
+        for text, feedback in mistakes
+        if _matches_number(text, value, params, spec.rtol, spec.atol)
+    ]
+    if (
+        not notes
+        and typed is not None
+        and typed < figures
+        and close(value, round_significant(reference, typed), 1e-9)
+    ):
+        notes.append(
+            f"Right to {typed} significant figure{'s' if typed > 1 else ''}, but not precise "
+            f"enough: give at least {figures}."
+        )
+    if not notes:
+        notes.append(relation_note([(value, reference)], spec.rtol, varies=False) or "")
+    return Verdict("incorrect", _join("Not the expected value.", notes), interpreted, expected)
+
+
+def _matches_number(
+    text: str, value: float, params: Mapping[str, float], rtol: float, atol: float
+) -> bool:
+    predicted = _reference_number(text, params)
+    return abs(value - predicted) <= atol + rtol * abs(predicted)
+
+
+def _read_number(
+    answer: str, params: Mapping[str, float], allow_expression: bool
+) -> tuple[float, str, str | None]:
+    """(value, interpreted, literal text or None) for a number; AnswerError if not one."""
+    literal = parse_literal(answer)
+    if literal is not None:
+        text = "".join(answer.split()).replace("−", "-").replace("–", "-")
+        try:
+            value = float(literal)
+        except OverflowError:
+            raise AnswerError("the number is too large") from None
+        shown = text if not re.search(r"[/%eE]", text) else f"{text} = {value:.6g}"
+        return value, shown, text
+    names = Names(params=frozenset(params))
+    expr = read(answer, names)
+    interpreted = render(expr)
+    if not allow_expression:
+        raise AnswerError(_NOT_A_NUMBER, interpreted)
+    arguments = tuple(sorted(params))
+    value = compile_float(expr, arguments)(*(float(params[a]) for a in arguments))
+    if value is None:
+        raise AnswerError("your expression has no finite real value")
+    return value, interpreted, None
+
+
+# --- vector ----------------------------------------------------------------------------
+
+
+def _grade_vector(
+    spec: VectorSpec, answer: str, params: dict[str, float], mistakes: Mistakes
+) -> Verdict:
+    references = [_reference_number(v, params) for v in spec.value]
+    figures = figures_for(spec.rtol)
+    expected = _format_vector(references, figures)
+    entries = _read_vector(answer, params, spec.allow_expression)
+    values = [v for v, _, _ in entries]
+    interpreted = _format_vector(values, 6)
+    if len(values) != len(references):
+        feedback = f"Expected {len(references)} entries, you gave {len(values)}."
+        return Verdict("incorrect", feedback, interpreted, expected)
+    wrong = [
+        i + 1
+        for i, (v, r) in enumerate(zip(values, references, strict=True))
+        if abs(v - r) > spec.atol + spec.rtol * abs(r)
+    ]
+    if not wrong:
+        return Verdict("correct", "Correct.", interpreted, expected)
+    notes = [feedback for text, feedback in mistakes if _matches_vector(text, values, params, spec)]
+    if (
+        not notes
+        and sorted(values) != values
+        and _all_close(sorted(values), sorted(references), spec)
+    ):
+        notes.append("The right numbers, in the wrong order.")
+    if not notes:
+        varies = len({round(r, 12) for r in references}) > 1
+        pairs = list(zip(values, references, strict=True))
+        notes.append(relation_note(pairs, spec.rtol, varies=varies) or "")
+    which = ", ".join(str(i) for i in wrong)
+    head = (
+        f"Entr{'y' if len(wrong) == 1 else 'ies'} {which} {'is' if len(wrong) == 1 else 'are'} off."
+    )
+    return Verdict("incorrect", _join(head, notes), interpreted, expected)
+
+
+def _all_close(values: list[float], references: list[float], spec: VectorSpec) -> bool:
+    return all(
+        abs(v - r) <= spec.atol + spec.rtol * abs(r)
+        for v, r in zip(values, references, strict=True)
+    )
+
+
+def _matches_vector(
+    text: str, values: list[float], params: Mapping[str, float], spec: VectorSpec
+) -> bool:
+    predicted = [_reference_number(part, params) for part in _split_vector(text)]
+    return len(predicted) == len(values) and _all_close(values, predicted, spec)
+
+
+def _split_vector(text: str) -> list[str]:
+    stripped = text.strip()
+    if len(stripped) >= 2 and stripped[0] + stripped[-1] in {"[]", "()"}:
+        stripped = stripped[1:-1]
+    parts, depth, current = [], 0, []
+    for ch in stripped:
+        depth += (ch == "(") - (ch == ")")
+        if ch in ",;" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    if len(parts) == 1 and all(parse_literal(p) is not None for p in stripped.split()):
+        parts = stripped.split()
+    return parts
+
+
+def _read_vector(
+    answer: str, params: Mapping[str, float], allow_expression: bool
+) -> list[tuple[float, str, str | None]]:
+    entries = []
+    for index, part in enumerate(_split_vector(answer), start=1):
+        try:
+            entries.append(_read_number(part, params, allow_expression))
+        except AnswerError as error:
+            raise AnswerError(f"entry {index}: {error}") from None
+    return entries
+
+
+def _format_vector(values: Sequence[float], figures: int) -> str:
+    return "[" + ", ".join(format_number(v, figures) for v in values) + "]"
+
+
+# --- choice ----------------------------------------------------------------------------
+
+
+def _grade_choice(spec: ChoiceSpec, answer: str, mistakes: Mistakes) -> Verdict:
+    selected = _read_choice(spec, answer)
+    interpreted = _describe_choice(spec, selected)
+    correct = {spec.options.index(c) for c in spec.correct_set}
+    expected = _describe_choice(spec, correct)
+    if selected == correct:
+        return Verdict("correct", "Correct.", interpreted, expected)
+    notes = []
+    for text, feedback in mistakes:
+        try:
+            if _read_choice(spec, text) == selected:
+                notes.append(feedback)
+        except AnswerError:
+            raise CheckError(f"the predicted mistake {text!r} is not a valid choice") from None
+    if not notes and spec.multiple:
+        right = len(selected & correct)
+        notes.append(f"You picked {right} of the {len(correct)} correct options.")
+        if selected - correct:
+            extra = selected - correct
+            verb = "is" if len(extra) == 1 else "are"
+            notes.append(f"{_letters(extra)} {verb} not correct.")
+    elif not notes and len(selected) > 1:
+        notes.append("Only one option is correct.")
+    return Verdict("incorrect", _join("Not the right choice.", notes), interpreted, expected)
+
+
+def _read_choice(spec: ChoiceSpec, answer: str) -> set[int]:
+    """The selected option indices; AnswerError for anything out of range or unknown."""
+    normalized = {" ".join(o.lower().split()): i for i, o in enumerate(spec.options)}
+    whole = " ".join(answer.lower().split())
+    if whole in normalized:
+        return {normalized[whole]}
+    if not whole:
+        raise AnswerError("the answer is empty: pick an option")
+    parts = [p.strip() for p in re.split(r"[,;]|\band\b", whole) if p.strip()]
+    if len(parts) == 1 and re.fullmatch(r"(?:[a-z]|\d+)(?:\s+(?:[a-z]|\d+))+", parts[0]):
+        parts = parts[0].split()
+    last = _letters({len(spec.options) - 1})
+    selected = set()
+    for part in parts:
+        token = re.sub(r"^[(\s]+|[).\s]+$", "", part)
+        if token in normalized:
+            selected.add(normalized[token])
+        elif re.fullmatch(r"[a-z]", token):
+            index = ord(token) - ord("a")
+            if index >= len(spec.options):
+                raise AnswerError(f"there is no option {token} (choose a–{last})")
+            selected.add(index)
+        elif token.isdigit():
+            index = int(token) - 1
+            if not 0 <= index < len(spec.options):
+                raise AnswerError(f"there is no option {token} (choose 1–{len(spec.options)})")
+            selected.add(index)
+        else:
+            raise AnswerError(f"{part!r} is not one of the options (choose a–{last})")
+    return selected
+
+
+def _letters(indices: set[int]) -> str:
+    return ", ".join(chr(ord("a") + i) for i in sorted(indices))
+
+
+def _describe_choice(spec: ChoiceSpec, selected: set[int]) -> str:
+    return "; ".join(f"{chr(ord('a') + i)}) {spec.options[i]}" for i in sorted(selected))
+
+
+# --- expression ------------------------------------------------------------------------
+
+
+def _expression_reference(
+    spec: ExpressionSpec, params: frozenset[str]
+) -> tuple[sympy.Expr, tuple[str, ...]]:
+    """The reference expression and the answer's variables (declared, or its free symbols)."""
+    if spec.variables is not None:
+        names = Names(variables=frozenset(spec.variables), params=params)
+    else:
+        names = Names(params=params, open_names=True)
+    reference = _reference(spec.value, names)
+    if spec.variables is not None:
+        return reference, tuple(spec.variables)
+    return reference, tuple(sorted({s.name for s in reference.free_symbols} - params))
+
+
+def _answer_names(variables: Sequence[str], params: Mapping[str, float]) -> Names:
+    return Names(variables=frozenset(variables), params=frozenset(params))
+
+
+def _points(spec: ExpressionSpec, params: tuple[tuple[str, float], ...]) -> list[Point]:
+    """Sample points of the reference, cached while the worker lives."""
+    domain = tuple(sorted((k, (float(lo), float(hi))) for k, (lo, hi) in spec.domain.items()))
+    declared = tuple(spec.variables) if spec.variables is not None else None
+    return _cached_points(spec.value, declared, domain, spec.samples, params)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_points(
+    value: str,
+    declared: tuple[str, ...] | None,
+    domain: tuple[tuple[str, tuple[float, float]], ...],
+    samples: int,
+    params: tuple[tuple[str, float], ...],
+) -> list[Point]:
+    spec = ExpressionSpec(value=value, variables=declared, samples=samples)
+    reference, variables = _expression_reference(spec, frozenset(dict(params)))
+    arguments = variables + tuple(name for name, _ in params)
+    function = compile_float(reference, arguments)
+    fixed = [v for _, v in params]
+    return draw_points(function, variables, dict(domain), fixed, samples, value)
+
+
+def _grade_expression(
+    spec: ExpressionSpec, answer: str, params: dict[str, float], mistakes: Mistakes
+) -> Verdict:
+    reference, variables = _expression_reference(spec, frozenset(params))
+    names = _answer_names(variables, params)
+    expr = read(answer, names)
+    interpreted = render(expr)
+    substitutions = {symbol(k): sympy.Float(v) for k, v in params.items()}
+    expected = render(reference.subs(substitutions))
+    ordered = tuple(sorted(params.items()))
+    arguments = variables + tuple(name for name, _ in ordered)
+    fixed = [value for _, value in ordered]
+    points = _points(spec, ordered)
+
+    equivalent = expr == reference or (expr - reference) == 0
+    result = None
+    if not equivalent:
+        if len(points) < min(spec.samples, 4):
+            # The reference is defined at too few points to sample; ask sympy (under the
+            # worker's time limit, since simplify can be slow).
+            equivalent = sympy.simplify(expr - reference) == 0
+        else:
+            result = agreement(compile_float(expr, arguments), points, fixed, spec.rtol)
+            equivalent = result.agrees
+    if equivalent:
+        if spec.simplified and sympy.count_ops(expr) > sympy.count_ops(reference):
+            feedback = (
+                "Equivalent to the expected answer, but not simplified: "
+                "the question asks for a simplified form."
+            )
+            return Verdict("incorrect", feedback, interpreted, expected)
+        return Verdict("correct", "Correct.", interpreted, expected)
+    if result is None:
+        feedback = "Could not confirm that this equals the expected answer."
+        return Verdict("incorrect", feedback, interpreted, expected)
+    answer_function = compile_float(expr, arguments)
+    notes = [
+        feedback
+        for text, feedback in mistakes
+        if _matches_expression(text, answer_function, names, arguments, points, fixed, spec.rtol)
+    ]
+    if result.undefined_at is not None and not notes:
+        where = format_point(variables, result.undefined_at)
+        head = f"Your expression is undefined at {where}, where the expected one is defined."
+        return Verdict("incorrect", head, interpreted, expected)
+    head = "Not equivalent to the expected answer."
+    if result.mismatch_at is not None:
+        index = next(i for i, p in enumerate(points) if p.values == result.mismatch_at)
+        mine = answer_function(*points[index].values, *fixed)
+        head = (
+            f"Not equivalent: at {format_point(variables, result.mismatch_at)} yours is "
+            f"{mine:.4g}, the expected answer is {points[index].reference:.4g}."
+        )
+    if not notes:
+        varies = len({round(p.reference, 9) for p in points}) > 1
+        notes.append(relation_note(result.pairs, spec.rtol, varies=varies) or "")
+    return Verdict("incorrect", _join(head, notes), interpreted, expected)
+
+
+def _matches_expression(
+    text: str,
+    answer_function: FloatFunction,
+    names: Names,
+    arguments: tuple[str, ...],
+    points: Sequence[Point],
+    fixed: Sequence[float],
+    rtol: float,
+) -> bool:
+    try:
+        predicted = compile_float(read(text, names), arguments)
+    except AnswerError as error:
+        raise CheckError(f"cannot read the predicted mistake {text!r}: {error}") from None
+    compared = 0
+    for point in points:
+        mine = answer_function(*point.values, *fixed)
+        theirs = predicted(*point.values, *fixed)
+        if (mine is None) != (theirs is None):
+            return False
+        if mine is not None and theirs is not None:
+            if not close(mine, theirs, rtol):
+                return False
+            compared += 1
+    return compared > 0
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+def _join(head: str, notes: Sequence[str]) -> str:
+    return " ".join([head, *(n for n in notes if n)])
