@@ -20,6 +20,14 @@ from quizzer.store.db import StoreError
 VERDICT_STYLE = {"correct": "green", "incorrect": "red", REVEALED: "yellow", "timeout": "yellow"}
 
 
+class AnswerInput(Input):
+    """The answer box. ``?`` is never part of an answer, so it stays the help key."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Let ``?`` through to the app's help binding; consume every other printable key."""
+        return character != "?" and super().check_consume_key(key, character)
+
+
 class DrillScreen(Screen[None]):
     """Ask, check, rate, repeat."""
 
@@ -48,7 +56,7 @@ class DrillScreen(Screen[None]):
             yield Markdown("", id="prompt")
             yield Static("", id="options")
             yield Static("", id="hint")
-            yield Input(
+            yield AnswerInput(
                 placeholder="your answer (Enter to check, empty = show solution)", id="answer"
             )
             yield Static("", id="preview")
