@@ -21,7 +21,7 @@ from quizzer.check.feedback import (
     significant_figures,
 )
 from quizzer.check.lexer import Names
-from quizzer.check.parse import parse_literal
+from quizzer.check.parse import parse, parse_literal
 from quizzer.check.spec import (
     ChoiceSpec,
     ExpressionSpec,
@@ -238,9 +238,10 @@ def _read_number(
         return value, shown, text
     names = Names(params=frozenset(params))
     expr = read(answer, names)
-    interpreted = render(expr)
     if not allow_expression:
-        raise AnswerError(_NOT_A_NUMBER, interpreted)
+        # no rendering: sympy would evaluate ln(0.3) and show the user the number
+        raise AnswerError(_NOT_A_NUMBER)
+    interpreted = render(expr)
     arguments = tuple(sorted(params))
     value = compile_float(expr, arguments)(*(float(params[a]) for a in arguments))
     if value is None:
@@ -474,7 +475,8 @@ def _grade_expression(
             result = agreement(compile_float(expr, arguments), points, fixed, spec.rtol)
             equivalent = result.agrees
     if equivalent:
-        if spec.simplified and sympy.count_ops(expr) > sympy.count_ops(reference):
+        # sympy has already simplified expr (x^2/x is x), so measure the text as typed
+        if spec.simplified and parse(answer, names).size > parse(spec.value, names).size:
             feedback = (
                 "Equivalent to the expected answer, but not simplified: "
                 "the question asks for a simplified form."

@@ -131,7 +131,7 @@ def _scan(text: str, names: Names) -> Iterable[Token]:
             continue
         if ch.isidentifier():
             j = i + 1
-            while j < len(text) and ("a" + text[j]).isidentifier():
+            while j < len(text) and ("a" + text[j]).isidentifier() and text[j] not in _OPERATORS:
                 j += 1
             word = text[i:j]
             following = text[j:].lstrip()[:1]
@@ -321,6 +321,9 @@ def _insert_multiplication(tokens: list[Token]) -> list[Token]:
 
 
 def _check_operators(tokens: list[Token], length: int) -> None:
+    last = tokens[-1]
+    if last.kind == "kw" and last.value not in {"True", "False"}:
+        raise AnswerError(f"missing something after '{last.text}' at column {length + 1}")
     for index, token in enumerate(tokens):
         if token.kind not in {"op", "cmp"} or not token.text:
             continue

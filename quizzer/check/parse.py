@@ -63,6 +63,11 @@ class Parsed:
     tokens: dict[str, Token]
     text: str
 
+    @property
+    def size(self) -> int:
+        """How many syntax nodes the text has: a measure of how simplified it is."""
+        return sum(1 for _ in ast.walk(self.tree))
+
     def column(self, node: ast.AST) -> int:
         """The column in the typed text where ``node`` starts (best effort)."""
         for child in ast.walk(node):
@@ -100,6 +105,8 @@ def parse(text: str, names: Names) -> Parsed:
 
 
 def _syntax_message(error: SyntaxError, spans: list[tuple[int, int, Token]], length: int) -> str:
+    if "else" in (error.msg or ""):
+        return "an 'if' needs an 'else', e.g. 1 if x > 0 else 0"
     position = (error.offset or 1) - 1
     for start, end, token in spans:
         if start <= position < end and token.text:
