@@ -44,6 +44,29 @@ class Exercise:
     prompt: str
 
 
+def solution(exercise: Exercise) -> str | None:
+    """The reference answer of an exercise, rendered for display (None for recall)."""
+    spec = exercise.question.answer
+    if spec.kind == "choice":
+        options = spec.options
+        return ", ".join(
+            f"{chr(ord('a') + options.index(c))}) {c}"
+            for c in sorted(spec.correct_set, key=options.index)
+        )
+    if spec.kind == "recall":
+        return None
+    from quizzer.check import preview, reference_value
+
+    if spec.kind == "expression":
+        return preview(spec, spec.value, exercise.params).interpreted or spec.value
+    value = reference_value(spec, exercise.params)
+    return (
+        f"{value:.6g}"
+        if isinstance(value, float)
+        else "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
+    )
+
+
 @dataclass(frozen=True)
 class Result:
     """What grading an answer gave: the status, feedback, the suggested rating and, for each
@@ -203,10 +226,7 @@ class DrillSession:
         if question.kind == "recall":
             return "ungraded", "", None, None
         if not answer.strip():
-            from quizzer.check import check
-
-            shown = check(question.answer, "", exercise.params).expected
-            return REVEALED, "Not answered: here is the solution.", None, shown
+            return REVEALED, "Not answered: here is the solution.", None, solution(exercise)
         from quizzer.check import check
 
         verdict = check(question.answer, answer, exercise.params, mistakes=question.mistakes)

@@ -95,7 +95,7 @@ def interval(after: CardState, now: datetime) -> timedelta:
 
 def format_interval(delta: timedelta) -> str:
     """A compact interval: ``<1m``, ``10m``, ``5h``, ``3d``, ``2.1mo``, ``1.4y``."""
-    seconds = delta.total_seconds()
+    seconds = round(delta.total_seconds())
     if seconds < 60:
         return "<1m"
     if seconds < 3600:
