@@ -1,0 +1,220 @@
+"""Deep checks of a loaded bank, beyond the schema: does every question grade itself right?
+
+``validate_bank`` runs each question's own reference answer through the checker (it must be
+graded correct for several seeds), each predicted mistake (it must NOT be graded correct),
+and checks demos, parameter names and choice options. Every problem names ``file:line``
+and the question id, so ``quizzer bank check`` can print it as one clear line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from quizzer.bank.params import draw, placeholders
+
+if TYPE_CHECKING:
+    from quizzer.bank.loader import Bank
+    from quizzer.bank.schema import Question
+
+__all__ = ["DEFAULT_SEEDS", "Problem", "validate_bank", "validate_question"]
+
+DEFAULT_SEEDS = (0, 1, 2, 3, 4)
+
+_IDENT = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)")
+# LaTeX groups such as \mathrm{softmax} or D_{KL} are not parameter placeholders.
+_MATH_SPAN = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<![\\$])\$[^$\n]+?(?<!\\)\$", re.S)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with one question, located as ``path:line``."""
+
+    path: Path
+    line: int
+    qid: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.qid}: {self.message}"
+
+
+def _known_names() -> frozenset[str]:
+    from quizzer.check.names import CONSTANTS, FUNCTIONS, KEYWORDS
+
+    return frozenset(FUNCTIONS) | frozenset(CONSTANTS) | KEYWORDS
+
+
+def _names_in(text: str) -> set[str]:
+    return {m.group(1) for m in _IDENT.finditer(text)} - _known_names()
+
+
+def _number_text(value: float) -> str:
+    return repr(float(value))
+
+
+def _vector_text(values: Iterable[float]) -> str:
+    return "[" + ", ".join(_number_text(v) for v in values) + "]"
+
+
+def _seeds(question: Question, seeds: Iterable[int]) -> list[dict[str, float]]:
+    if not question.params:
+        return [{}]
+    return [draw(question, seed) for seed in seeds]
+
+
+def validate_question(
+    question: Question,
+    path: Path,
+    line: int,
+    bank_dir: Path | None = None,
+    seeds: Iterable[int] = DEFAULT_SEEDS,
+) -> list[Problem]:
+    """Every problem of one question (see module docstring)."""
+    problems: list[Problem] = []
+
+    def report(message: str) -> None:
+        problems.append(Problem(path, line, question.id, message))
+
+    spec = question.answer
+    declared = set(question.params)
+
+    # demo file
+    if (
+        question.demo is not None
+        and bank_dir is not None
+        and not (bank_dir / question.demo).is_file()
+    ):
+        report(f"demo file {question.demo} does not exist (relative to {bank_dir})")
+
+    # params referenced in the prompt and in the reference answer
+    for name in sorted(placeholders(_MATH_SPAN.sub("", question.prompt)) - declared):
+        report(f"prompt uses {{{name}}} but no parameter {name!r} is declared")
+    if spec.kind in ("numeric", "vector"):
+        values = [spec.value] if isinstance(spec.value, str) else list(spec.value)
+        for name in sorted(set().union(*(_names_in(v) for v in values)) - declared):
+            report(f"reference answer uses {name!r}, which is not a declared parameter")
+    elif spec.kind == "expression":
+        allowed = declared | set(spec.variables or [])
+        if spec.variables is not None:
+            for name in sorted(_names_in(spec.value) - allowed):
+                report(f"reference answer uses {name!r}, which is not in variables")
+        for name in sorted(set(spec.domain) - allowed - _names_in(spec.value)):
+            report(f"domain names {name!r}, which the answer does not use")
+
+    # choice: correct among options (also enforced by the schema for parsed models)
+    if spec.kind == "choice":
+        for c in sorted(spec.correct_set - set(spec.options)):
+            report(f"correct answer {c!r} is not one of the options")
+        if len(set(spec.options)) != len(spec.options):
+            report("options repeat")
+
+    if spec.kind == "recall":
+        if question.mistakes:
+            report("a recall question cannot have mistakes (nothing is graded)")
+        return problems
+
+    try:
+        problems.extend(_check_grading(question, path, line, seeds))
+    except Exception as error:  # a CheckError or a bug: report, never crash the whole run
+        report(f"checker failed: {type(error).__name__}: {error}")
+    return problems
+
+
+def _check_grading(
+    question: Question, path: Path, line: int, seeds: Iterable[int]
+) -> list[Problem]:
+    from quizzer.check import CheckError, check, reference_value
+
+    problems: list[Problem] = []
+    spec = question.answer
+    seen: set[str] = set()
+
+    def report(message: str) -> None:
+        if message not in seen:
+            seen.add(message)
+            problems.append(Problem(path, line, question.id, message))
+
+    for params in _seeds(question, seeds):
+        where = f" with {params}" if params else ""
+
+        # 1. the reference answer, typed as a user would, is graded correct
+        if spec.kind in ("numeric", "vector"):
+            try:
+                ref = reference_value(spec, params)
+            except CheckError as error:
+                report(f"reference answer cannot be evaluated{where}: {error}")
+                continue
+            refs = ref if isinstance(ref, list) else [ref]
+            if not all(math.isfinite(r) for r in refs):
+                report(f"reference answer is not finite{where}: {ref}")
+                continue
+            text = _vector_text(refs) if spec.kind == "vector" else _number_text(refs[0])
+        elif spec.kind == "expression":
+            text = spec.value
+        else:  # choice
+            correct = sorted(spec.options.index(c) for c in spec.correct_set)
+            text = ", ".join(chr(ord("a") + i) for i in correct)
+        try:
+            verdict = check(spec, text, params, mistakes=question.mistakes)
+        except CheckError as error:
+            report(f"the checker raised CheckError{where}: {error}")
+            continue
+        if not verdict.correct:
+            report(
+                f"its own reference {text!r} is graded {verdict.status}{where}: {verdict.feedback}"
+            )
+
+        # 2. every predicted mistake is graded NOT correct, and is recognised
+        for mistake in question.mistakes:
+            typed = _as_typed(spec, mistake.answer, params)
+            if typed is None:
+                report(f"mistake {mistake.answer!r} cannot be evaluated{where}")
+                continue
+            try:
+                verdict = check(spec, typed, params, mistakes=question.mistakes)
+            except CheckError as error:
+                report(f"the checker raised CheckError{where}: {error}")
+                continue
+            if verdict.correct:
+                report(f"mistake {mistake.answer!r} is graded correct{where}")
+            elif verdict.status == "invalid":
+                report(f"mistake {mistake.answer!r} is unreadable{where}: {verdict.feedback}")
+            elif mistake.feedback not in verdict.feedback:
+                report(f"mistake {mistake.answer!r} is not recognised by the checker{where}")
+    return problems
+
+
+def _as_typed(spec, answer: str, params: dict[str, float]) -> str | None:  # type: ignore[no-untyped-def]
+    """A mistake as the user would type it: numbers for numeric/vector, text otherwise."""
+    from quizzer.check import CheckError, reference_value
+
+    if spec.kind not in ("numeric", "vector"):
+        return answer
+    try:
+        if spec.kind == "numeric":
+            value = reference_value({"kind": "numeric", "value": answer}, params)
+            return _number_text(value) if math.isfinite(value) else None
+        from quizzer.check.grade import _split_vector
+
+        parts = _split_vector(answer)
+        values = reference_value({"kind": "vector", "value": parts}, params)
+        return _vector_text(values) if all(math.isfinite(v) for v in values) else None
+    except CheckError:
+        return None
+
+
+def validate_bank(bank: Bank, seeds: Iterable[int] = DEFAULT_SEEDS) -> list[Problem]:
+    """Every problem of every question in ``bank``, in bank order."""
+    seeds = tuple(seeds)
+    problems: list[Problem] = []
+    for qid, question in bank.questions.items():
+        source = bank.source(qid)
+        problems.extend(
+            validate_question(question, source.path, source.line, source.bank_dir, seeds)
+        )
+    return problems
