@@ -96,4 +96,4 @@ FLOAT_FUNCTIONS = {
     "relu": lambda x: max(0.0, x),
     "Heaviside": _heaviside,
 }
-"""Float implementations that ``lambdify`` looks up by printed function name."""
+"""Float implementations used when an expression is compiled for sampling."""

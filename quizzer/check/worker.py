@@ -75,7 +75,7 @@ def _started() -> _Process:
     if _current is None or _current.process.poll() is not None:
         try:
             _current = _Process()
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: no pass_fds on this platform
             raise WorkerUnavailable(f"cannot start the checker process: {error}") from None
     return _current
 
