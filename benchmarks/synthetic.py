@@ -31,9 +31,8 @@ CARD_SQL = (
 )
 REVIEW_SQL = (
     "INSERT INTO reviews (card_id, reviewed_at, rating, status, answer, seed, duration_ms, "
-    "cram, before_state, before_step, before_stability, before_difficulty, before_due, "
-    "before_last_review, after_state, after_step, after_stability, after_difficulty, after_due) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "cram, before_state, after_state, after_step, after_stability, after_difficulty, after_due) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -91,11 +90,6 @@ def _chain(
                 2_000 + int(rng.random() * 88_000),
                 0,
                 state,
-                step,
-                stab,
-                diff,
-                due,
-                last_review,
                 new_state,
                 new_step,
                 new_stab,

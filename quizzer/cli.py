@@ -158,6 +158,31 @@ def check_answer(
     raise typer.Exit({"correct": 0, "invalid": 2, "timeout": 2}.get(verdict.status, 1))
 
 
+@app.command()
+def backup(ctx: typer.Context) -> None:
+    """Copy the database into the backups folder next to it, now."""
+    from quizzer.store.backup import backup_file
+
+    with ctx.obj.store() as store:
+        path = backup_file(store.conn, store.path)
+    typer.echo(f"Backed up {store.path} to {path}")
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup to restore.")],
+) -> None:
+    """Replace the database with a backup (the current one is saved first). Close other
+    quizzer windows before restoring."""
+    from quizzer.store.backup import restore_file
+
+    db_path = ctx.obj.db_path
+    safety = restore_file(db_path, file)
+    saved = f"; the database it replaced is saved as {safety}" if safety else ""
+    typer.echo(f"Restored {file} into {db_path}{saved}")
+
+
 @bank_app.command("list")
 def bank_list(
     ctx: typer.Context,

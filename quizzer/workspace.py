@@ -53,5 +53,9 @@ class Workspace:
         return self._bank
 
     def store(self) -> Store:
-        """Open the database (created on first use)."""
-        return Store.open(self.db_path)
+        """Open the database (created on first use) and start today's automatic backup."""
+        from quizzer.store.backup import start_daily
+
+        store = Store.open(self.db_path)
+        start_daily(store.path, self.settings().backups_keep)
+        return store

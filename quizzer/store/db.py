@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizzer.store.models import SCHEMA_VERSION
+from quizzer.store.migrations import SCHEMA_VERSION, MigrationError, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -117,7 +117,12 @@ class Store:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
+            elif version < SCHEMA_VERSION:
+                migrate(conn, path, version)
             conn.execute("SELECT count(*) FROM cards").fetchone()
+        except MigrationError as exc:
+            conn.close()
+            raise StoreError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(
@@ -220,10 +225,9 @@ class Store:
                 card_id = self._upsert_card(after)
                 cur = self.conn.execute(
                     "INSERT INTO reviews (card_id, reviewed_at, rating, status, answer, seed, "
-                    "duration_ms, cram, before_state, before_step, before_stability, "
-                    "before_difficulty, before_due, before_last_review, after_state, after_step, "
+                    "duration_ms, cram, before_state, after_state, after_step, "
                     "after_stability, after_difficulty, after_due) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         card_id,
                         review.reviewed_at,
@@ -234,11 +238,6 @@ class Store:
                         review.duration_ms,
                         int(review.cram),
                         prior.state,
-                        prior.step,
-                        prior.stability,
-                        prior.difficulty,
-                        prior.due if before is not None else None,
-                        prior.last_review,
                         after.state,
                         after.step,
                         after.stability,
@@ -251,37 +250,38 @@ class Store:
             raise StoreError(f"could not save the review to {self.path}: {exc}") from None
 
     def undo(self, review_id: int) -> CardState | None:
-        """Delete review ``review_id`` and put its card back exactly as it was before it.
+        """Delete review ``review_id`` and put its card back exactly as it was before it:
+        as the card's previous non-cram review left it, or new when there is none.
 
         Returns the restored state (None when the card had never been reviewed before)."""
         try:
             with self._transaction():
                 row = self.conn.execute(
-                    "SELECT c.question_id, r.before_state, r.before_step, r.before_stability, "
-                    "r.before_difficulty, r.before_due, r.before_last_review, c.reps, c.lapses, "
-                    "r.card_id, r.rating, r.cram FROM reviews r JOIN cards c ON c.id = r.card_id "
+                    "SELECT c.question_id, r.before_state, c.reps, c.lapses, r.card_id, "
+                    "r.rating, r.cram FROM reviews r JOIN cards c ON c.id = r.card_id "
                     "WHERE r.id = ?",
                     (review_id,),
                 ).fetchone()
                 if row is None:
                     raise StoreError(f"review {review_id} is not in {self.path}")
-                qid, state, step, stab, diff, due, last, reps, lapses, _card, rating, cram = row
+                qid, state, reps, lapses, card_id, rating, cram = row
                 self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
                 if cram:
                     return self.card(qid)
-                restored = CardState(
-                    qid,
-                    state,
-                    step,
-                    stab,
-                    diff,
-                    due if due is not None else 0,
-                    last,
-                    max(0, reps - 1),
-                    max(0, lapses - (1 if rating == 1 and state == REVIEW else 0)),
-                )
+                previous = self.conn.execute(
+                    "SELECT after_state, after_step, after_stability, after_difficulty, "
+                    "after_due, reviewed_at FROM reviews WHERE card_id = ? AND id < ? "
+                    "AND NOT cram ORDER BY id DESC LIMIT 1",
+                    (card_id, review_id),
+                ).fetchone()
+                reps = max(0, reps - 1)
+                lapses = max(0, lapses - (1 if rating == 1 and state == REVIEW else 0))
+                if previous is None:
+                    restored = CardState(qid, reps=reps, lapses=lapses)
+                else:
+                    restored = CardState(qid, *previous, reps=reps, lapses=lapses)
                 self._upsert_card(restored)
-                return restored if state != NEW else None
+                return restored if restored.state != NEW else None
         except sqlite3.Error as exc:
             raise StoreError(f"could not undo the review in {self.path}: {exc}") from None
 

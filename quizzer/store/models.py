@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+from quizzer.store.migrations import SCHEMA_VERSION as SCHEMA_VERSION
 
 
 class Card(SQLModel, table=True):
@@ -31,7 +31,13 @@ class Card(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    """One graded answer, with the card's state before and after so undo is exact."""
+    """One graded answer and the card's state after it.
+
+    The state before a review is the state after the card's previous non-cram review (or
+    new), so it is not stored twice: schema v2 dropped v1's ``before_*`` columns but
+    ``before_state``, which tells first reviews apart. That keeps undo exact at about 110
+    bytes per review, index included.
+    """
 
     __tablename__ = "reviews"
 
@@ -45,11 +51,6 @@ class Review(SQLModel, table=True):
     duration_ms: int = 0
     cram: bool = False
     before_state: int = 0
-    before_step: int | None = None
-    before_stability: float | None = None
-    before_difficulty: float | None = None
-    before_due: int | None = None
-    before_last_review: int | None = None
     after_state: int = 0
     after_step: int | None = None
     after_stability: float | None = None

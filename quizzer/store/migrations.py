@@ -1,0 +1,65 @@
+"""Versioned schema migrations: ``PRAGMA user_version`` says which schema a file holds.
+
+Each step upgrades one version inside its own transaction, together with the new version
+number, so an interrupted upgrade leaves the file at the last version it completed. A copy
+of the database is taken (:func:`quizzer.store.backup.backup_file`) before the first step.
+This module is plain ``sqlite3``: opening a database never imports SQLModel.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+SCHEMA_VERSION = 2
+"""The schema this quizzer writes. Version 0 is an empty file."""
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Drop the ``before_*`` copies of card state: the state before a review is the state
+    after the card's previous non-cram review (see :meth:`quizzer.store.db.Store.undo`)."""
+    for column in (
+        "before_step",
+        "before_stability",
+        "before_difficulty",
+        "before_due",
+        "before_last_review",
+    ):
+        conn.execute(f"ALTER TABLE reviews DROP COLUMN {column}")
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v1_to_v2}
+"""The step that upgrades a database to each version from the one before."""
+
+
+class MigrationError(Exception):
+    """An upgrade step failed; the file is left at the last version it completed."""
+
+
+def migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Upgrade the database open on ``conn`` (an autocommit connection to ``path``) from
+    ``version`` to :data:`SCHEMA_VERSION`, backing it up first."""
+    from quizzer.store.backup import backup_file
+
+    if version >= SCHEMA_VERSION:
+        return
+    try:
+        backup_file(conn, path, label=f"before-v{SCHEMA_VERSION}")
+    except (OSError, sqlite3.Error) as exc:
+        raise MigrationError(f"could not back up {path} before upgrading it: {exc}") from None
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                STEPS[target](conn)
+                conn.execute(f"PRAGMA user_version = {target}")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise MigrationError(
+                f"could not upgrade {path} to schema v{target} ({exc}); it is unchanged "
+                f"at v{target - 1}"
+            ) from None
