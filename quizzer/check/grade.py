@@ -472,7 +472,8 @@ def _grade_expression(
             # worker's time limit, since simplify can be slow).
             equivalent = sympy.simplify(expr - reference) == 0
         else:
-            result = agreement(compile_float(expr, arguments), points, fixed, spec.rtol)
+            answer_function = compile_float(expr, arguments)
+            result = agreement(answer_function, points, fixed, spec.rtol)
             equivalent = result.agrees
     if equivalent:
         # sympy has already simplified expr (x^2/x is x), so measure the text as typed
@@ -486,7 +487,6 @@ def _grade_expression(
     if result is None:
         feedback = "Could not confirm that this equals the expected answer."
         return Verdict("incorrect", feedback, interpreted, expected)
-    answer_function = compile_float(expr, arguments)
     notes = [
         feedback
         for text, feedback in mistakes
@@ -497,7 +497,7 @@ def _grade_expression(
         head = f"Your expression is undefined at {where}, where the expected one is defined."
         return Verdict("incorrect", head, interpreted, expected)
     head = "Not equivalent to the expected answer."
-    if result.mismatch_at is not None:
+    if result.mismatch_at is not None and not notes:  # a predicted mistake says more
         index = next(i for i, p in enumerate(points) if p.values == result.mismatch_at)
         mine = answer_function(*points[index].values, *fixed)
         head = (
