@@ -45,6 +45,11 @@ def test_relu_derivative_forms_are_all_correct(answer: str) -> None:
     assert status(RELU_DERIVATIVE, answer) == "correct"
 
 
+def test_step_function_is_shown_as_typed() -> None:
+    verdict = check(RELU_DERIVATIVE, "step(x)")
+    assert verdict.interpreted == "H(x)" and verdict.expected == "H(x)"
+
+
 @pytest.mark.parametrize("answer", ["x < 0", "1", "x", "relu(x)", "1 if x >= 1 else 0"])
 def test_wrong_relu_derivatives_are_incorrect(answer: str) -> None:
     assert status(RELU_DERIVATIVE, answer) == "incorrect"

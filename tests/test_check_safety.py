@@ -176,3 +176,12 @@ def test_importing_the_checker_does_not_import_sympy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_checks_from_several_threads_are_serialised_safely() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    answers = ["x*x", "x^2", "x", "foo(x)"] * 5
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(lambda a: check(EXPRESSION, a).status, answers))
+    assert statuses == ["correct", "correct", "incorrect", "invalid"] * 5
