@@ -119,18 +119,21 @@ def stats(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Show progress: reviews, due today, cards seen."""
+    """Show progress: heatmap, streaks, retention by topic, due forecast, weakest questions."""
     from quizzer.clock import now
-    from quizzer.stats.summary import summary
+    from quizzer.stats.summary import compute
 
     ws = ctx.obj
     with ws.store() as store:
-        data = summary(store, ws.bank(), now(), ws.settings())
+        data = compute(store, ws.bank(), now(), ws.settings())
     if as_json:
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(data.as_json(), indent=2))
         return
-    for key, value in data.items():
-        typer.echo(f"{key.replace('_', ' ')}: {value}")
+    from rich.console import Console
+
+    from quizzer.stats.render import stats_page
+
+    Console(soft_wrap=True).print(stats_page(data))
 
 
 @app.command("check")
