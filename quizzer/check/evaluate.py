@@ -96,6 +96,11 @@ def _closure(expr: sympy.Basic, index: dict[sympy.Symbol, int]) -> _Closure:
     if expr in (sympy.true, sympy.false):
         truth = bool(expr)
         return lambda values: truth
+    if expr.func is sympy.Piecewise:
+        branches = [(_closure(e, index), _closure(c, index)) for e, c in expr.args]
+        return lambda values: next(
+            (value(values) for value, condition in branches if condition(values)), None
+        )
     parts = [_closure(arg, index) for arg in expr.args]
     if expr.is_Add:
         return lambda values: math.fsum(part(values) for part in parts)
@@ -124,11 +129,6 @@ def _closure(expr: sympy.Basic, index: dict[sympy.Symbol, int]) -> _Closure:
     if expr.func is sympy.Not:
         (inner,) = parts
         return lambda values: not inner(values)
-    if expr.func is sympy.Piecewise:
-        branches = [(_closure(e, index), _closure(c, index)) for e, c in expr.args]
-        return lambda values: next(
-            (value(values) for value, condition in branches if condition(values)), None
-        )
     raise _Unsupported(expr)
 
 

@@ -450,6 +450,12 @@ def _cached_points(
     return draw_points(function, variables, dict(domain), fixed, samples, value)
 
 
+@functools.lru_cache(maxsize=256)
+def _rendered_reference(text: str, names: Names, params: tuple[tuple[str, float], ...]) -> str:
+    substitutions = {symbol(k): sympy.Float(v) for k, v in params}
+    return render(_reference(text, names).subs(substitutions))
+
+
 def _grade_expression(
     spec: ExpressionSpec, answer: str, params: dict[str, float], mistakes: Mistakes
 ) -> Verdict:
@@ -457,9 +463,8 @@ def _grade_expression(
     names = _answer_names(variables, params)
     expr = read(answer, names)
     interpreted = render(expr)
-    substitutions = {symbol(k): sympy.Float(v) for k, v in params.items()}
-    expected = render(reference.subs(substitutions))
     ordered = tuple(sorted(params.items()))
+    expected = _rendered_reference(spec.value, names, ordered)
     arguments = variables + tuple(name for name, _ in ordered)
     fixed = [value for _, value in ordered]
     points = _points(spec, ordered)
