@@ -70,6 +70,7 @@ def main_callback(
 def _run_tui(ws: object) -> None:
     from quizzer.tui.app import QuizzerApp
 
+    ws.store().close()  # type: ignore[attr-defined]  # a bad database: one line, no screen
     QuizzerApp(ws).run()  # type: ignore[arg-type]
 
 
@@ -97,6 +98,7 @@ def drill(
     if not plain:
         from quizzer.tui.app import QuizzerApp
 
+        ws.store().close()  # a bad database: one line, no screen
         QuizzerApp(ws, topic=topic, limit=limit, seed=seed, cram=cram).run()
         return
     from quizzer.plain import run_plain

@@ -26,6 +26,7 @@ from quizzer.store.migrations import SCHEMA_VERSION
 DAILY = "daily"
 STAMP = "%Y%m%d-%H%M%S"
 STALE_TMP_S = 3600
+_started: set[tuple[Path, str]] = set()  # (database, day) backups this process started
 
 
 def backup_dir(db_path: Path) -> Path:
@@ -124,8 +125,10 @@ def start_daily(db_path: Path, keep: int) -> threading.Thread | None:
     """Start today's automatic backup of ``db_path`` in a background thread, unless one
     exists, ``keep`` is 0 or there is nothing to back up. The thread is not a daemon:
     the process finishes the copy before it exits."""
-    if keep <= 0 or not daily_due(db_path):
+    today = (db_path, f"{now():%Y%m%d}")
+    if keep <= 0 or today in _started or not daily_due(db_path):
         return None
+    _started.add(today)
     thread = threading.Thread(target=_daily, args=(db_path, keep), name="quizzer-backup")
     thread.start()
     return thread

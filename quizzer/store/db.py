@@ -59,19 +59,29 @@ def _card(row: tuple) -> CardState:  # type: ignore[type-arg]
 
 
 def _check_header(path: Path) -> None:
+    """Refuse, without writing, a file that is not SQLite or is shorter than its header says."""
     try:
         with path.open("rb") as f:
-            header = f.read(len(SQLITE_HEADER))
+            header = f.read(100)
+            size = f.seek(0, 2)
     except FileNotFoundError:
         return
     except OSError as exc:
         raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
-    if header and header != SQLITE_HEADER:
+    if header and not header.startswith(SQLITE_HEADER):
         raise StoreError(
             f"{path} is not a quizzer database (not SQLite); it was left untouched. "
             "Move it aside, or restore a backup with `quizzer restore FILE`."
         )
-
+    if len(header) == 100:
+        page_size = int.from_bytes(header[16:18]) or 65536
+        pages = int.from_bytes(header[28:32])
+        # The page count is valid when the change counter matches "version valid for".
+        if header[24:28] == header[92:96] and size < pages * page_size:
+            raise StoreError(
+                f"{path} is damaged: truncated to {size} of {pages * page_size} bytes; it "
+                "was left untouched. Restore a backup with `quizzer restore FILE`."
+            )
 
 def _connect(path: Path) -> sqlite3.Connection:
     # check_same_thread=False: the TUI grades in a worker thread; calls never overlap.
@@ -91,7 +101,6 @@ class Store:
     def open(cls, path: Path) -> Store:
         """Open (creating if needed) the database at ``path``."""
         _check_header(path)
-        is_new = not path.exists() or path.stat().st_size == 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = _connect(path)
@@ -105,21 +114,29 @@ class Store:
                     f"{path} was written by a newer quizzer (schema v{version}, this one "
                     f"knows v{SCHEMA_VERSION}); it was left untouched. Upgrade quizzer."
                 )
-            conn.execute("PRAGMA journal_mode = WAL")
+            # Read before any write, so a damaged or foreign file is refused untouched.
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if version == 0 and tables:
+                raise StoreError(
+                    f"{path} is an SQLite database of another program; it was left "
+                    "untouched. Choose another file with --db or QUIZZER_DB."
+                )
+            if version:
+                conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone()
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                # Switching to WAL writes the header, so check the whole file first (this
+                # happens once: for a copied backup or a file from an older quizzer).
+                if version and conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise sqlite3.DatabaseError("quick_check found damaged pages")
+                conn.execute("PRAGMA journal_mode = WAL")
             # NORMAL in WAL mode: a commit survives a crash or kill -9 of the process; only
             # an OS crash or power loss can roll back the last transactions.
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            if is_new or version == 0:
-                conn.close()
-                cls._create(path)
-                conn = _connect(path)
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                conn.execute("PRAGMA synchronous = NORMAL")
-                conn.execute("PRAGMA foreign_keys = ON")
+            if version == 0:
+                cls._create(conn)
             elif version < SCHEMA_VERSION:
                 migrate(conn, path, version)
-            conn.execute("SELECT count(*) FROM cards").fetchone()
         except MigrationError as exc:
             conn.close()
             raise StoreError(str(exc)) from None
@@ -132,15 +149,20 @@ class Store:
         return cls(path, conn)
 
     @staticmethod
-    def _create(path: Path) -> None:
-        from quizzer.store.models import create_schema
+    def _create(conn: sqlite3.Connection) -> None:
+        """Create the schema in one transaction, unless another instance just did."""
+        from quizzer.store.models import schema_sql
 
-        create_schema(str(path))
-        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        finally:
-            conn.close()
+            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                for statement in schema_sql():
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close the connection (a WAL checkpoint happens on the last close)."""

@@ -67,12 +67,17 @@ class Meta(SQLModel, table=True):
     value: str
 
 
-def create_schema(path: str) -> None:
-    """Create every table and index in the SQLite file at ``path``."""
-    from sqlmodel import create_engine
+def schema_sql() -> list[str]:
+    """The ``CREATE TABLE`` and ``CREATE INDEX`` statements of the current schema, for
+    :class:`quizzer.store.db.Store` to run inside its own transaction (so two instances
+    creating the same new file cannot race)."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
 
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        SQLModel.metadata.create_all(engine)
-    finally:
-        engine.dispose()
+    dialect = sqlite.dialect()
+    statements = []
+    for table in SQLModel.metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)))
+    return statements
