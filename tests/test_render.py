@@ -17,7 +17,7 @@ BANK_DIR = Path(__file__).resolve().parent.parent / "question_bank"
     ("latex", "text"),
     [
         (r"D_{KL}(P \| Q)", "D_KL(P ‖ Q)"),
-        (r"-\log \hat{y}", "-log ŷ"),
+        (r"-\log \hat{y}", "−log ŷ"),
         (r"\sqrt{2/\pi}", "√(2/π)"),
         (r"\sqrt{x}", "√x"),
         (r"\mathrm{softmax}(z)", "softmax(z)"),
@@ -29,14 +29,14 @@ BANK_DIR = Path(__file__).resolve().parent.parent / "question_bank"
         (r"\mathbb{R}^n", "ℝⁿ"),
         (r"\|x\|_2", "‖x‖₂"),
         (r"\sigma(x) \ne 0", "σ(x) ≠ 0"),
-        (r"\text{Loss} = -\log(Q_{\text{correct\_token}})", "Loss = -log(Q_correct_token)"),
+        (r"\text{Loss} = -\log(Q_{\text{correct\_token}})", "Loss = −log(Q_correct_token)"),
         (r"e^{\text{CrossEntropyLoss}}", "e^CrossEntropyLoss"),
-        (r"H(P, Q) = -\sum_{x \in V} P(x) \log Q(x)", "H(P, Q) = -Σ_(x ∈ V) P(x) log Q(x)"),
+        (r"H(P, Q) = -\sum_{x \in V} P(x) \log Q(x)", "H(P, Q) = −Σ_(x ∈ V) P(x) log Q(x)"),
         (
             r"0.5x(1 + \tanh(\sqrt{2/\pi}(x + 0.044715x^3)))",
             "0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))",
         ),
-        (r"\mathrm{diag}(s) - s s^\top", "diag(s) - s sᵀ"),
+        (r"\mathrm{diag}(s) - s s^\top", "diag(s) − s sᵀ"),
         (r"\beta \cdot \mathrm{KL}", "β · KL"),
     ],
 )
@@ -51,7 +51,7 @@ def test_markdown_outside_math_is_untouched() -> None:
 
 def test_inline_and_display_math() -> None:
     src = "Loss $-\\log \\hat{y}$ here.\n$$D_{KL}(P \\| Q) \\ge 0$$\n"
-    assert render_math(src) == "Loss -log ŷ here.\nD_KL(P ‖ Q) ≥ 0\n"
+    assert render_math(src) == "Loss −log ŷ here.\nD_KL(P ‖ Q) ≥ 0\n"
 
 
 def test_escaped_dollar_is_not_math() -> None:
@@ -72,7 +72,7 @@ def test_real_prompts_render(bank) -> None:
     assert "Which formula is D_KL(P ‖ Q) for discrete distributions?" in _shown(
         bank, "q29.kl.definition"
     )
-    assert "For L = -ln q (q the probability of the correct token), what is dL/dq?" in _shown(
+    assert "For L = −ln q (q the probability of the correct token), what is dL/dq?" in _shown(
         bank, "q25.ce.grad-wrt-prob"
     )
     assert "s = softmax(z). Which expression is the Jacobian ∂s/∂z?" in _shown(

@@ -217,7 +217,7 @@ class _Reader:
                 out.append(" ")
             else:
                 self.i += 1
-                out.append(c)
+                out.append("−" if c == "-" else c)  # a real minus sign reads better
         return "".join(out)
 
     def _macro(self) -> str:
