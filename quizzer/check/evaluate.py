@@ -11,7 +11,7 @@ import sympy
 from sympy.printing.pretty.pretty import PrettyPrinter
 
 from quizzer.check.build import symbol
-from quizzer.check.functions import FLOAT_FUNCTIONS, Phi, relu, sigmoid
+from quizzer.check.functions import FLOAT_FUNCTIONS
 
 FloatFunction = Callable[..., float | None]
 """Takes one float per argument name; returns None where the expression is undefined."""
@@ -55,7 +55,7 @@ class _Unsupported(Exception):
 
 _Closure = Callable[[Sequence[float]], Any]
 
-_FUNCTIONS: dict[type, Callable[[float], float]] = {
+_FUNCTIONS: dict[type, Callable[..., float]] = {
     sympy.exp: math.exp,
     sympy.log: math.log,
     sympy.sin: math.sin,
@@ -66,9 +66,7 @@ _FUNCTIONS: dict[type, Callable[[float], float]] = {
     sympy.tanh: math.tanh,
     sympy.erf: math.erf,
     sympy.Abs: abs,
-    sigmoid: FLOAT_FUNCTIONS["σ"],
-    Phi: FLOAT_FUNCTIONS["Φ"],
-    relu: FLOAT_FUNCTIONS["relu"],
+    **FLOAT_FUNCTIONS,
 }
 _RELATIONS: dict[type, Callable[[float, float], bool]] = {
     sympy.StrictLessThan: operator.lt,
@@ -113,12 +111,11 @@ def _closure(expr: sympy.Basic, index: dict[sympy.Symbol, int]) -> _Closure:
     if function is not None and len(parts) == 1:
         (argument,) = parts
         return lambda values: function(argument(values))
+    if function is not None:  # Heaviside(x, value at 0)
+        return lambda values: function(*(part(values) for part in parts))
     if expr.func in (sympy.Max, sympy.Min):
         choose = max if expr.func is sympy.Max else min
         return lambda values: choose(part(values) for part in parts)
-    if expr.func is sympy.Heaviside:
-        step = FLOAT_FUNCTIONS["Heaviside"]
-        return lambda values: step(*(part(values) for part in parts))
     if expr.func in _RELATIONS:
         relation, (left, right) = _RELATIONS[expr.func], parts
         return lambda values: relation(left(values), right(values))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import sympy
 
@@ -90,10 +91,10 @@ def _heaviside(x: float, at_zero: float = 0.5) -> float:
     return float(at_zero)
 
 
-FLOAT_FUNCTIONS = {
-    "σ": _sigmoid,
-    "Φ": _phi,
-    "relu": lambda x: max(0.0, x),
-    "Heaviside": _heaviside,
+FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
+    sigmoid: _sigmoid,
+    Phi: _phi,
+    relu: lambda x: max(0.0, x),
+    sympy.Heaviside: _heaviside,
 }
-"""Float implementations used when an expression is compiled for sampling."""
+"""Float implementations of the functions above (and the step), for sampling."""

@@ -61,7 +61,6 @@ class Parsed:
 
     tree: ast.Expression
     tokens: dict[str, Token]
-    text: str
 
     @property
     def size(self) -> int:
@@ -99,7 +98,7 @@ def parse(text: str, names: Names) -> Parsed:
         raise AnswerError(_syntax_message(error, spans, len(normalize(text)))) from None
     except (RecursionError, MemoryError, ValueError):
         raise AnswerError("the answer is nested too deeply") from None
-    parsed = Parsed(tree, table, text)
+    parsed = Parsed(tree, table)
     _validate(tree, parsed)
     return parsed
 
