@@ -185,3 +185,9 @@ def test_checks_from_several_threads_are_serialised_safely() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         statuses = list(pool.map(lambda a: check(EXPRESSION, a).status, answers))
     assert statuses == ["correct", "correct", "incorrect", "invalid"] * 5
+
+
+def test_a_worker_dying_mid_request_is_reported_and_replaced() -> None:
+    with pytest.raises(worker.WorkerDied):
+        worker.call("os", "_exit", 1, timeout=BOUND_S)
+    assert check(EXPRESSION, "x^2").status == "correct"

@@ -52,6 +52,9 @@ def check(
             "timeout",
             f"Checking took longer than {timeout:g} s and was stopped; try a simpler form.",
         )
+    except worker.WorkerDied:
+        # not retried in this process: whatever killed the worker would take the app with it
+        return Verdict("invalid", "The checker stopped on this answer; try writing it differently.")
     except worker.WorkerUnavailable:
         from quizzer.check import grade
 

@@ -24,7 +24,11 @@ MEMORY_LIMIT = 4 * 1024**3
 
 
 class WorkerUnavailable(RuntimeError):
-    """The worker process could not be started, or it died while running a request."""
+    """The worker process could not be started."""
+
+
+class WorkerDied(RuntimeError):
+    """The worker process died while running a request (it is replaced on the next call)."""
 
 
 class _Process:
@@ -91,8 +95,8 @@ def call(module: str, function: str, *args: Any, timeout: float) -> Any:
     """Run ``module.function(*args)`` in the worker and return its result.
 
     Raises TimeoutError (after killing the worker) when it takes longer than ``timeout``
-    seconds, WorkerUnavailable when the worker cannot run it, and re-raises any exception
-    the function raised.
+    seconds, WorkerUnavailable when no worker can be started, WorkerDied when it died
+    running this request, and re-raises any exception the function raised.
     """
     with _lock:
         worker = _started()
@@ -103,7 +107,7 @@ def call(module: str, function: str, *args: Any, timeout: float) -> Any:
                 ok, payload = worker.replies.recv()
         except (EOFError, OSError):
             _discard()
-            raise WorkerUnavailable("the checker process stopped unexpectedly") from None
+            raise WorkerDied("the checker process stopped unexpectedly") from None
         if not ready:
             _discard()
             raise TimeoutError(f"stopped after {timeout:g} s")
