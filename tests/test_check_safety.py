@@ -93,6 +93,11 @@ def test_deep_nesting_message() -> None:
     assert verdict.status == "invalid" and "nested" in verdict.feedback
 
 
+def test_huge_float_message() -> None:
+    verdict = check(EXPRESSION, "exp(exp(1e300))")
+    assert verdict.status == "invalid" and "too large" in verdict.feedback
+
+
 def test_exponent_cap_message() -> None:
     verdict = check(EXPRESSION, "9**9**9")
     assert verdict.status == "invalid" and "exponent" in verdict.feedback

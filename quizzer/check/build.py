@@ -58,7 +58,11 @@ def read(text: str, names: Names) -> sympy.Expr:
         raise
     except RecursionError:
         raise AnswerError("the answer is nested too deeply") from None
-    except (TypeError, ValueError, ArithmeticError) as error:
+    except (OverflowError, ValueError) as error:
+        if isinstance(error, OverflowError) or "digits" in str(error):
+            raise AnswerError("a number in this answer is too large") from None
+        raise AnswerError(f"cannot read this answer ({error})") from None
+    except (TypeError, ArithmeticError) as error:
         raise AnswerError(f"cannot read this answer ({error})") from None
     if any(expr.has(bad) for bad in _UNDEFINED):
         raise AnswerError("the answer is undefined (a division by zero or a log of 0)")
