@@ -142,6 +142,9 @@ def parse_file(path: Path) -> tuple[list[tuple[Question, int]], list[BankError]]
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start and start.line + 1 != line:  # e.g. where an unclosed quote began
+            problem += f" ({context} at line {start.line + 1})"
         return [], [BankError(path, line, f"bad YAML: {problem}")]
     if data is None:
         return [], []
