@@ -148,3 +148,56 @@ async def test_help_opens_and_closes_and_ctrl_q_quits() -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_live_preview_reads_the_answer_before_grading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from conftest import FIXTURES
+
+    monkeypatch.setenv("QUIZZER_BANK", str(FIXTURES / "numeric_bank"))
+    app = QuizzerApp(Workspace.resolve(), topic="Numeric", seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # reveal the first (numeric) question
+        await _settle(pilot)
+        await pilot.press("4")
+        await _settle(pilot)
+        assert "Derivative of ReLU" in screen_text(app)
+        await pilot.press(*"foo(x)")
+        await _settle(pilot)
+        assert "unknown function foo at column 1" in screen_text(app).lower()
+        for _ in range(6):
+            await pilot.press("backspace")
+        await pilot.press(*"x>0")
+        await _settle(pilot)
+        assert "read as:" in screen_text(app)
+        assert "Correct." not in screen_text(app)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert "Correct." in screen_text(app)
+
+
+async def test_demo_streams_the_snippet_and_confirms_the_bank(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("torch")
+    monkeypatch.delenv("QUIZZER_BANK")
+    app = QuizzerApp(Workspace.resolve(), topic="Q25", seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "q25.ce.definition" in screen_text(app)
+        await pilot.press("a", "enter")
+        await _settle(pilot)
+        await pilot.press("d")
+        for _ in range(600):
+            await pilot.pause(0.1)
+            text = screen_text(app)
+            if "agrees with the bank" in text or "failed" in text:
+                break
+        assert "PyTorch demo" in text
+        assert "agrees with the bank" in text
+        assert "device" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "PyTorch demo" not in screen_text(app)

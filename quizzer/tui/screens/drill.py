@@ -37,6 +37,7 @@ class DrillScreen(Screen[None]):
         Binding("3", "rate(3)", "Good"),
         Binding("4", "rate(4)", "Easy"),
         Binding("enter", "accept", "Accept", key_display="⏎"),
+        Binding("d", "demo", "Demo"),
         Binding("ctrl+t", "hint", "Hint"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("a", "study_ahead", "Study ahead"),
@@ -218,6 +219,9 @@ class DrillScreen(Screen[None]):
             return self.mode == "rating"
         if action == "hint":
             return self.mode == "answering"
+        if action == "demo":
+            current = self.session.current
+            return self.mode == "rating" and current is not None and bool(current.question.demo)
         if action == "undo":
             return self.session.can_undo
         if action == "study_ahead":
@@ -244,6 +248,16 @@ class DrillScreen(Screen[None]):
         """Rate with the suggested rating."""
         if self.mode == "rating" and self.session.result is not None:
             self.action_rate(self.session.result.suggested)
+
+    def action_demo(self) -> None:
+        """Run the question's PyTorch snippet in a panel (a subprocess: torch stays out)."""
+        from quizzer.tui.screens.demo import DemoScreen
+
+        exercise = self.session.current
+        if exercise is None or not exercise.question.demo:
+            return
+        bank_dir = self.session.bank.source(exercise.question.id).bank_dir
+        self.app.push_screen(DemoScreen(exercise, bank_dir))
 
     def action_hint(self) -> None:
         """Show the next hint."""
