@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -136,6 +138,63 @@ def stats(
     from quizzer.stats.render import stats_page
 
     Console(soft_wrap=True).print(stats_page(data))
+
+
+@app.command("export")
+def export_reviews(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (default: stdout).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only reviews from this date or instant on (ISO 8601, local time)."),
+    ] = None,
+) -> None:
+    """Export every review (question, topic, time in UTC, rating, answer, duration, seed,
+    due before/after); JSON also holds the current card states."""
+    from quizzer.clock import parse_instant, to_ms
+    from quizzer.stats.export import FORMATS, export
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}", 2)
+    since_ms = to_ms(parse_instant(since, "--since")) if since else None
+    ws = ctx.obj
+    # A progress bar on stderr when it is a terminal the data does not go to; silent in a pipe.
+    show = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
+    with ws.store() as store:
+        bank = ws.bank()
+        if output is None:
+            with _progress(show, store.reviews_total()) as progress:
+                export(store, bank, sys.stdout, fmt, since_ms, progress)
+            return
+        tmp = output.with_name(f".{output.name}.tmp")
+        try:
+            with (
+                tmp.open("w", encoding="utf-8", newline="") as out,
+                _progress(show, store.reviews_total()) as progress,
+            ):
+                count = export(store, bank, out, fmt, since_ms, progress)
+            tmp.replace(output)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            fail(f"cannot write {output}: {exc.strerror}")
+    typer.echo(f"{count} review{'s' if count != 1 else ''} written to {output}", err=True)
+
+
+@contextmanager
+def _progress(show: bool, total: int) -> Iterator[Callable[[int], None] | None]:
+    """A callback that advances a progress bar on stderr, or None when ``show`` is false."""
+    if not show:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("exporting", total=total)
+        yield lambda n: bar.update(task, completed=n)
 
 
 @app.command("check")

@@ -1,0 +1,188 @@
+"""Export every review as CSV or JSON, streamed batch by batch (memory stays flat).
+
+Times are ISO 8601 UTC, formatted by SQLite. A review's ``due_before`` is the card's due
+date when it was asked: the ``due_after`` of the card's previous non-cram review (empty for
+its first review), which is exactly what undo restores, so it needs no column of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from typing import TextIO
+
+from quizzer.bank.loader import Bank
+from quizzer.store.db import STATE_NAMES, Store
+
+FORMATS = ("csv", "json")
+COLUMNS = (
+    "review_id",
+    "question_id",
+    "topic",
+    "reviewed_at",
+    "rating",
+    "status",
+    "answer",
+    "duration_ms",
+    "seed",
+    "cram",
+    "state_before",
+    "state_after",
+    "due_before",
+    "due_after",
+)
+CARD_COLUMNS = (
+    "question_id",
+    "topic",
+    "state",
+    "due",
+    "last_review",
+    "stability",
+    "difficulty",
+    "reps",
+    "lapses",
+)
+BATCH = 5000
+
+
+def _iso(column: str) -> str:
+    return f"strftime('%Y-%m-%dT%H:%M:%fZ', {column} / 1000.0, 'unixepoch')"
+
+
+def review_rows(
+    store: Store, bank: Bank, since_ms: int | None = None
+) -> Iterator[tuple[object, ...]]:
+    """Every review (taken at or after ``since_ms``) in the order they were recorded, as a
+    tuple in :data:`COLUMNS` order."""
+    conn = store.conn
+    due_of: dict[int, str] = {}
+    where, args = "", ()
+    if since_ms is not None:
+        where, args = "WHERE reviewed_at >= ?", (since_ms,)
+        # SQLite returns the bare columns of the row holding max(): each card's last review.
+        for card_id, due, _ in conn.execute(
+            f"SELECT card_id, {_iso('after_due')}, max(id) FROM reviews "
+            "WHERE reviewed_at < ? AND NOT cram GROUP BY +card_id",
+            args,
+        ):
+            due_of[card_id] = due
+    topics = {qid: q.topic for qid, q in bank.questions.items()}
+    # A dict lookup per row is cheaper than joining cards in SQL.
+    ids = {
+        card_id: (qid, topics.get(qid, ""))
+        for card_id, qid in conn.execute("SELECT id, question_id FROM cards")
+    }
+    states = STATE_NAMES
+    cursor = conn.execute(
+        f"SELECT id, card_id, {_iso('reviewed_at')}, rating, status, answer, duration_ms, "
+        f"seed, cram, before_state, after_state, {_iso('after_due')} FROM reviews {where} "
+        "ORDER BY id",
+        args,
+    )
+    while batch := cursor.fetchmany(BATCH):
+        for rid, card_id, at, rating, status, answer, ms, seed, cram, sb, sa, due in batch:
+            before = due_of.get(card_id, "")
+            if not cram:
+                due_of[card_id] = due
+            qid, topic = ids[card_id]
+            yield (
+                rid,
+                qid,
+                topic,
+                at,
+                rating,
+                status,
+                answer,
+                ms,
+                seed,
+                bool(cram),
+                states.get(sb, str(sb)),
+                states.get(sa, str(sa)),
+                before,
+                due,
+            )
+
+
+def card_rows(store: Store, bank: Bank) -> Iterator[tuple[object, ...]]:
+    """Every card's current state, as a tuple in :data:`CARD_COLUMNS` order."""
+    topics = {qid: q.topic for qid, q in bank.questions.items()}
+    for qid, state, due, last, stability, difficulty, reps, lapses in store.conn.execute(
+        f"SELECT question_id, state, {_iso('due')}, {_iso('last_review')}, stability, "
+        "difficulty, reps, lapses FROM cards ORDER BY question_id"
+    ):
+        yield (
+            qid,
+            topics.get(qid, ""),
+            STATE_NAMES.get(state, str(state)),
+            due,
+            last,
+            stability,
+            difficulty,
+            reps,
+            lapses,
+        )
+
+
+def export(
+    store: Store,
+    bank: Bank,
+    out: TextIO,
+    fmt: str,
+    since_ms: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the reviews (since ``since_ms``) to ``out`` as ``fmt``; the number written.
+
+    ``progress`` is called with the count so far every few thousand reviews."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    rows = review_rows(store, bank, since_ms)
+    if fmt == "csv":
+        return _csv(rows, out, progress)
+    return _json(store, bank, rows, out, progress)
+
+
+def _take(rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """The next :data:`BATCH` rows."""
+    return itertools.islice(rows, BATCH)
+
+
+def _csv(
+    rows: Iterator[tuple[object, ...]], out: TextIO, progress: Callable[[int], None] | None
+) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    while batch := list(_take(rows)):
+        writer.writerows(batch)
+        count += len(batch)
+        if progress:
+            progress(count)
+    return count
+
+
+def _json(
+    store: Store,
+    bank: Bank,
+    rows: Iterator[tuple[object, ...]],
+    out: TextIO,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """One JSON object: ``{"reviews": [...], "cards": [...]}``, written batch by batch."""
+    out.write('{"reviews": [\n')
+    count = 0
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    while batch := [encode(dict(zip(COLUMNS, row, strict=True))) for row in _take(rows)]:
+        if count:
+            out.write(",\n")
+        out.write(",\n".join(batch))
+        count += len(batch)
+        if progress:
+            progress(count)
+    out.write('\n],\n"cards": [\n')
+    cards = (json.dumps(dict(zip(CARD_COLUMNS, c, strict=True))) for c in card_rows(store, bank))
+    out.write(",\n".join(cards))
+    out.write("\n]}\n")
+    return count
