@@ -70,6 +70,15 @@ class DrillScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_next()
+        self.set_timer(0.5, self.warm_checker)
+
+    @work(thread=True, exclusive=True, group="warm")
+    def warm_checker(self) -> None:
+        """Start the checking worker (it imports sympy) once the first question is on screen,
+        so the first answer is graded without that wait."""
+        from quizzer.check import warm_up
+
+        warm_up()
 
     # -- showing -------------------------------------------------------------------------
 
