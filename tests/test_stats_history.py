@@ -72,6 +72,7 @@ def record(store: Store, steps: list[Step]) -> None:
             after = CardState(
                 step.qid,
                 state=step.state,
+                step=0 if step.state in (LEARNING, RELEARNING) else None,
                 stability=3.0,
                 difficulty=step.difficulty,
                 due=to_ms(parse_instant(step.due + "+00:00")),

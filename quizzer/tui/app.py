@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from quizzer.workspace import Workspace
 
@@ -18,6 +20,8 @@ class QuizzerApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark,f1", "help", "Help", key_display="?", priority=True),
+        # Not priority: while an answer is typed, letters go to the input.
+        Binding("s", "stats", "Stats"),
     ]
 
     def __init__(
@@ -49,6 +53,19 @@ class QuizzerApp(App[None]):
     def on_unmount(self) -> None:
         if store := getattr(self, "store", None):
             store.close()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (Ctrl+P): the app's screens besides Textual's own commands."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Stats", "Heatmap, streaks, retention, forecast (s)", self.action_stats)
+
+    def action_stats(self) -> None:
+        """Show the stats screen."""
+        from quizzer.tui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            ws = self.workspace
+            self.push_screen(StatsScreen(self.store, ws.bank(warn=None), ws.settings()))
 
     def action_help(self) -> None:
         """Show the keys (or close the help when it is open)."""
