@@ -1,0 +1,72 @@
+"""What ``quizzer demo`` and ``quizzer plots`` do, as plain functions the CLI wraps thinly.
+
+Both print to the given streams and return an exit status, so they are tested without a
+terminal; problems are one line on ``err`` (``quizzer: error: ...``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from quizzer.bank.loader import Bank
+from quizzer.bank.params import draw
+from quizzer.demos.runner import DemoUnavailable, stream
+
+EXIT_UNKNOWN_ID = 2
+EXIT_UNAVAILABLE = 3
+
+
+def run_demo(
+    bank: Bank,
+    question_id: str,
+    device: str = "auto",
+    seed: int = 0,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
+    """Run the question's snippet with the params drawn for ``seed``, streaming its output.
+
+    Returns the snippet's exit status (non-zero when its tensors disagree with the bank), 2
+    for an unknown id and 3 when the demo cannot start (no demo, or torch not installed)."""
+    question = bank.questions.get(question_id)
+    if question is None:
+        print(
+            f"quizzer: error: no question with id {question_id!r} (see `quizzer bank list`)",
+            file=err,
+        )
+        return EXIT_UNKNOWN_ID
+    params = draw(question, seed)
+    if params:
+        print("params: " + ", ".join(f"{k} = {v:g}" for k, v in params.items()), file=out)
+
+    def echo(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    try:
+        return stream(question, bank.source(question_id).bank_dir, params, echo, device=device)
+    except DemoUnavailable as exc:
+        print(f"quizzer: error: {exc}", file=err)
+        return EXIT_UNAVAILABLE
+
+
+def write_plots(out_dir: Path, out: TextIO = sys.stdout) -> list[Path]:
+    """Write the seven figures into ``out_dir``: a progress bar on a terminal, else one line
+    per file. Returns the paths written."""
+    from quizzer.demos.plots import FIGURES, write_all
+
+    if not out.isatty():
+        return write_all(
+            out_dir,
+            lambda done, total, path: print(f"[{done}/{total}] {path}", file=out, flush=True),
+        )
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=out)) as progress:
+        task = progress.add_task("Drawing figures", total=len(FIGURES))
+        paths = write_all(out_dir, lambda done, total, path: progress.update(task, completed=done))
+    for path in paths:
+        print(path, file=out)
+    return paths

@@ -1,0 +1,190 @@
+"""Run a question's PyTorch snippet in a subprocess and stream what it prints.
+
+torch never loads into the calling process: the snippet runs as ``python -u snippet.py
+--device D --question ID --params JSON --expected JSON``, where ``expected`` is the bank's
+answer for the drawn params, so a snippet whose tensors disagree with the bank exits non-zero
+with a ``MISMATCH:`` line. Nothing here imports torch or textual.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from quizzer.bank.schema import Question
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+INSTALL_HINT = "PyTorch is not installed, so demos cannot run; install it with: pip install torch"
+SAMPLE_FRACTIONS = (0.13, 0.29, 0.52, 0.71, 0.93)
+"""Where expression answers are sampled, as fractions of each variable's domain (off-centre, so
+a symmetric domain never puts a point on a kink such as ReLU's at 0)."""
+DEFAULT_DOMAIN = (-3.0, 3.0)
+
+
+class DemoUnavailable(Exception):
+    """The demo cannot start: no snippet for the question, file missing, or no torch."""
+
+
+def torch_available() -> bool:
+    """Whether torch can be imported by this interpreter (checked without importing it)."""
+    return importlib.util.find_spec("torch") is not None
+
+
+def snippet_path(question: Question, bank_dir: Path) -> Path:
+    """The question's snippet file; raises DemoUnavailable when it has none or it is missing."""
+    if question.demo is None:
+        raise DemoUnavailable(f"question {question.id!r} has no demo")
+    path = (bank_dir / question.demo).resolve()
+    if not path.is_file():
+        raise DemoUnavailable(f"demo file {path} for {question.id!r} does not exist")
+    return path
+
+
+def sample_points(question: Question) -> dict[str, list[float]]:
+    """Points where an expression answer is compared: five per variable inside its domain.
+
+    Each variable walks the fractions in a different rotation, so multi-variable points do
+    not all lie on one line."""
+    spec = question.answer
+    names = list(getattr(spec, "variables", None) or getattr(spec, "domain", {}) or ["x"])
+    domain = getattr(spec, "domain", {}) or {}
+    points: dict[str, list[float]] = {}
+    for shift, name in enumerate(names):
+        lo, hi = (float(v) for v in domain.get(name, DEFAULT_DOMAIN))
+        rotated = SAMPLE_FRACTIONS[shift:] + SAMPLE_FRACTIONS[:shift]
+        points[name] = [round(lo + f * (hi - lo), 12) for f in rotated]
+    return points
+
+
+def expected_for(question: Question, params: Mapping[str, float]) -> Any:
+    """The bank's answer for these params as the JSON the snippet compares against.
+
+    A number for numeric answers, a list for vector answers, and for expression answers
+    ``{"at": {var: [points]}, "values": [reference at each point]}`` (points where the
+    reference is undefined are left out). None for choice and recall questions."""
+    from quizzer.check import CheckError, evaluate_at, reference_value
+
+    kind = question.kind
+    if kind in ("numeric", "vector"):
+        return reference_value(question.answer, dict(params))
+    if kind != "expression":
+        return None
+    points = sample_points(question)
+    names = list(points)
+    at: dict[str, list[float]] = {name: [] for name in names}
+    values: list[float] = []
+    for i in range(len(SAMPLE_FRACTIONS)):
+        point = {**params, **{name: points[name][i] for name in names}}
+        try:
+            value = evaluate_at(question.answer.value, point, [*names, *params])
+        except CheckError:
+            continue
+        for name in names:
+            at[name].append(point[name])
+        values.append(float(value))
+    return {"at": at, "values": values}
+
+
+def build_command(
+    question: Question, bank_dir: Path, params: Mapping[str, float], device: str = "auto"
+) -> list[str]:
+    """The command line that runs the question's snippet on ``device`` with these params."""
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+    command = [sys.executable, "-u", str(snippet_path(question, bank_dir)), "--device", device]
+    command += ["--question", question.id, "--params", json.dumps(dict(params))]
+    expected = expected_for(question, params)
+    if expected is not None:
+        command += ["--expected", json.dumps(expected)]
+    return command
+
+
+class DemoRun:
+    """A running snippet: iterate :meth:`lines` as they are printed, :meth:`cancel` to stop.
+
+    Usable as a context manager; leaving the block stops a snippet that is still running."""
+
+    def __init__(self, command: list[str], cwd: Path | None = None) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
+        self.command = command
+        self._process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+            cwd=cwd,
+            env=env,
+        )
+
+    def lines(self) -> Iterator[str]:
+        """Each output line (stdout and stderr together) as soon as the snippet prints it."""
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            yield line.rstrip("\n")
+        self._process.wait()
+
+    def cancel(self) -> None:
+        """Stop the snippet if it is still running (terminate, then kill after 2 s)."""
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit status once finished (negative: stopped by that signal), else None."""
+        return self._process.poll()
+
+    def __enter__(self) -> DemoRun:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cancel()
+
+
+def start(
+    question: Question, bank_dir: Path, params: Mapping[str, float], device: str = "auto"
+) -> DemoRun:
+    """Start the question's snippet; raises DemoUnavailable (with a one-line reason) if it
+    cannot run, e.g. when torch is missing."""
+    if not torch_available():
+        raise DemoUnavailable(INSTALL_HINT)
+    path = snippet_path(question, bank_dir)
+    return DemoRun(build_command(question, bank_dir, params, device), cwd=path.parent)
+
+
+def stream(
+    question: Question,
+    bank_dir: Path,
+    params: Mapping[str, float],
+    on_line: Callable[[str], None],
+    device: str = "auto",
+) -> int:
+    """Run the snippet to the end, calling ``on_line`` for each output line; return its exit
+    status (0: it agreed with the bank). Raises DemoUnavailable if it cannot start."""
+    with start(question, bank_dir, params, device) as run:
+        for line in run.lines():
+            on_line(line)
+        code = run.returncode
+    return 1 if code is None else code
