@@ -27,6 +27,8 @@ app = typer.Typer(
 )
 bank_app = typer.Typer(help="Inspect and validate question banks.", no_args_is_help=True)
 app.add_typer(bank_app, name="bank")
+config_app = typer.Typer(help="Show or change the settings.", invoke_without_command=True)
+app.add_typer(config_app, name="config")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -195,6 +197,93 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[int], None] | None]:
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("exporting", total=total)
         yield lambda n: bar.update(task, completed=n)
+
+
+@config_app.callback()
+def config_show(ctx: typer.Context) -> None:
+    """Show every setting, its value and what it means (edit with `quizzer config set`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from quizzer.config import DESCRIPTIONS
+
+    ws = ctx.find_root().obj
+    settings = ws.settings()
+    table = Table("setting", "value", "meaning", box=None, pad_edge=False)
+    for key, meaning in DESCRIPTIONS.items():
+        value = getattr(settings, key)
+        shown = ", ".join(f"{v:.4g}" for v in value) if isinstance(value, list) else str(value)
+        table.add_row(key, shown or "(defaults)", meaning)
+    console = Console(soft_wrap=True)
+    console.print(f"config file: {ws.config_path}")
+    console.print(table)
+
+
+@config_app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Setting name (see `quizzer config`).")],
+    value: Annotated[str, typer.Argument(help="New value; a list as '0.2, 1.3, ...'.")],
+) -> None:
+    """Change one setting and save the config file."""
+    from quizzer.config import save_settings
+
+    ws = ctx.find_root().obj
+    updated = ws.settings().with_value(key, value)
+    save_settings(ws.config_path, updated)
+    typer.echo(f"{key} = {getattr(updated, key)} (saved to {ws.config_path})")
+
+
+@app.command()
+def optimize(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Save without asking.")] = False,
+) -> None:
+    """Fit the FSRS parameters to your own reviews; shows old and new parameters and the
+    log-loss of each, then asks before saving them to the config file."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from quizzer.schedule.optimize import (
+        OptimizeError,
+        default_parameters,
+        fit,
+        log_loss,
+        review_logs,
+    )
+
+    ws = ctx.obj
+    settings = ws.settings()
+    with ws.store() as store:
+        logs = review_logs(store)
+    old = settings.fsrs_parameters or default_parameters()
+    console = Console(stderr=True)
+    try:
+        with console.status(f"fitting FSRS to {len(logs)} reviews…"):
+            new = fit(logs)
+            before, after = log_loss(logs, old), log_loss(logs, new)
+    except OptimizeError as exc:
+        fail(str(exc))
+    table = Table("#", "current", "fitted", box=None)
+    for i, (a, b) in enumerate(zip(old, new, strict=True)):
+        table.add_row(str(i), f"{a:.4f}", f"{b:.4f}")
+    out = Console(soft_wrap=True)
+    out.print(table)
+    out.print(f"log-loss: {before:.4f} with the current parameters, {after:.4f} fitted")
+    if after >= before:
+        out.print("The fitted parameters predict your reviews no better; keeping the current.")
+        return
+    if not yes and not typer.confirm(f"Save the fitted parameters to {ws.config_path}?"):
+        out.print("Not saved.")
+        return
+    from dataclasses import replace
+
+    from quizzer.config import save_settings
+
+    save_settings(ws.config_path, replace(settings, fsrs_parameters=new))
+    out.print(f"Saved to {ws.config_path}.")
 
 
 @app.command("check")

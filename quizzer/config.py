@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 
@@ -43,6 +43,44 @@ class Settings:
     def to_dict(self) -> dict[str, object]:
         """The settings as a plain mapping (for TOML and JSON)."""
         return asdict(self)
+
+    def with_value(self, key: str, text: str) -> Settings:
+        """A copy with setting ``key`` read from ``text`` (as typed on a command line);
+        ConfigError names the key or value that is wrong."""
+        if key not in DESCRIPTIONS:
+            raise ConfigError(f"unknown setting {key!r} (one of {', '.join(DESCRIPTIONS)})")
+        current = getattr(self, key)
+        text = text.strip()
+        try:
+            value: object
+            if isinstance(current, bool):
+                if text.lower() not in _BOOLS:
+                    raise ValueError
+                value = _BOOLS[text.lower()]
+            elif isinstance(current, list):
+                items = text.strip("[]").replace(",", " ").split()
+                value = [float(item) for item in items]
+            else:
+                value = type(current)(text)
+        except ValueError:
+            raise ConfigError(f"setting {key}: {text!r} is not a valid value") from None
+        return replace(self, **{key: value}).validate()
+
+
+_BOOLS = {"true": True, "yes": True, "on": True, "1": True}
+_BOOLS |= {"false": False, "no": False, "off": False, "0": False}
+
+DESCRIPTIONS = {
+    "desired_retention": "share of reviews you aim to recall (0.7-0.99)",
+    "new_per_day": "new questions introduced per study day",
+    "max_reviews_per_day": "most reviews of seen questions per study day",
+    "rollover_hour": "local hour (0-23) at which a study day starts",
+    "learn_ahead_minutes": "learning steps due within this many minutes are asked now",
+    "backups_keep": "database backups kept",
+    "fuzz": "spread intervals a little so reviews do not bunch up",
+    "fsrs_parameters": "21 fitted FSRS weights (empty: the defaults); see `quizzer optimize`",
+}
+"""What each setting means, in the order they are shown."""
 
 
 def load_settings(path: Path) -> Settings:
