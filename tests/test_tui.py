@@ -201,3 +201,15 @@ async def test_demo_streams_the_snippet_and_confirms_the_bank(
         await pilot.press("escape")
         await pilot.pause()
         assert "PyTorch demo" not in screen_text(app)
+
+
+async def test_cross_entropy_answer_shows_the_loss_curve(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QUIZZER_BANK")
+    app = QuizzerApp(Workspace.resolve(), topic="Q25", seed=1)
+    async with app.run_test(size=(110, 60)) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "enter")
+        await _settle(pilot)
+        text = screen_text(app)
+        assert "Cross-entropy: loss = -ln(p) of the correct token" in text
+        assert any(0x2800 < ord(ch) <= 0x28FF for ch in text)  # braille dots of the curve

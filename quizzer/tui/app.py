@@ -22,6 +22,8 @@ class QuizzerApp(App[None]):
         Binding("question_mark,f1", "help", "Help", key_display="?", priority=True),
         # Not priority: while an answer is typed, letters go to the input.
         Binding("s", "stats", "Stats"),
+        Binding("b", "browse", "Browse"),
+        Binding("comma", "settings", "Settings", key_display=","),
     ]
 
     def __init__(
@@ -58,6 +60,12 @@ class QuizzerApp(App[None]):
         """The command palette (Ctrl+P): the app's screens besides Textual's own commands."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Stats", "Heatmap, streaks, retention, forecast (s)", self.action_stats)
+        yield SystemCommand(
+            "Browse", "All questions; history, try, cram a topic (b)", self.action_browse
+        )
+        yield SystemCommand(
+            "Settings", "Retention, daily limits, rollover hour (,)", self.action_settings
+        )
 
     def action_stats(self) -> None:
         """Show the stats screen."""
@@ -66,6 +74,21 @@ class QuizzerApp(App[None]):
         if not isinstance(self.screen, StatsScreen):
             ws = self.workspace
             self.push_screen(StatsScreen(self.store, ws.bank(warn=None), ws.settings()))
+
+    def action_browse(self) -> None:
+        """Show the browse screen."""
+        from quizzer.tui.screens.browse import BrowseScreen
+
+        if not isinstance(self.screen, BrowseScreen):
+            ws = self.workspace
+            self.push_screen(BrowseScreen(self.store, ws.bank(warn=None), ws.settings()))
+
+    def action_settings(self) -> None:
+        """Show the settings screen."""
+        from quizzer.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.workspace))
 
     def action_help(self) -> None:
         """Show the keys (or close the help when it is open)."""

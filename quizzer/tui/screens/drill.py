@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -64,6 +65,7 @@ class DrillScreen(Screen[None]):
             with Vertical(id="result"):
                 yield Static("", id="verdict")
                 yield Markdown("", id="explanation")
+                yield Static("", id="plot")
             yield Static("", id="idle")
         yield Static("", id="ratings")
         yield Footer()
@@ -190,9 +192,14 @@ class DrillScreen(Screen[None]):
     def grade(self, text: str) -> None:
         """Grade off the UI thread: the first check of a session imports sympy."""
         result = self.session.grade(text)
-        self.app.call_from_thread(self._show_result, result)
+        plot = None
+        if not result.retry and (exercise := self.session.current) is not None:
+            from quizzer.demos.terminal_plot import terminal_plot
 
-    def _show_result(self, result: Result) -> None:
+            plot = terminal_plot(exercise.question.id, width=72, height=10)
+        self.app.call_from_thread(self._show_result, result, plot)
+
+    def _show_result(self, result: Result, plot: str | None = None) -> None:
         if result.retry:
             self.mode = "answering"
             self._set("#preview", f"[red]{result.feedback}[/] [dim](try again)[/]")
@@ -213,6 +220,9 @@ class DrillScreen(Screen[None]):
         self._set("#preview", "")
         explanation = render_math(exercise.question.explanation.strip())
         self.query_one("#explanation", Markdown).update(explanation)
+        plot_widget = self.query_one("#plot", Static)
+        plot_widget.update(Text(plot or ""))  # plain text: labels may contain brackets
+        plot_widget.display = plot is not None
         self.query_one("#result").display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = True
