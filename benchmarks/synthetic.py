@@ -4,8 +4,9 @@
 holding ``cards`` reviewed questions and ``reviews`` reviews. Each card's history is a chain
 of reviews taken when the card fell due, with intervals that grow on success and reset on a
 lapse, ending so that a few percent of the cards are due "now" (as for a person who keeps
-up). Reviews are inserted in time order, as a real history is. ``cached_db`` builds such a
-database once per parameter set and schema version and reuses it.
+up); each day's reviews fall in one study hour. Reviews are inserted in time order, as a
+real history is. ``cached_db`` builds such a database once per parameter set, generator and
+schema version, and reuses it.
 
 ``write_bank`` writes a question bank of ``n`` questions in the shipped bank's style.
 """
@@ -24,6 +25,8 @@ from quizzer.store.models import SCHEMA_VERSION
 DAY_MS = 86_400_000
 NOW_MS = 1_772_445_600_000  # 2026-03-02T10:00:00Z, the tests' fixed clock
 MAX_IVL_DAYS = 730.0
+SESSION_START_MS = 6 * 3_600_000  # everyone studies 06:00-07:00 UTC in this data set
+GENERATOR_VERSION = 2  # part of the cache key: bump when the data set changes
 ANSWERS = ["", "", "", "0.357", "1.204", "x(1-x)", "b", "a, c", "-ln(p)", "2.5e-3", "3/4", "e^x"]
 CARD_SQL = (
     "INSERT INTO cards (id, question_id, state, step, stability, difficulty, due, "
@@ -39,6 +42,13 @@ REVIEW_SQL = (
 def question_id(index: int) -> str:
     """The bank id of synthetic question ``index`` (shared by ``make_db`` and ``write_bank``)."""
     return f"gen{index // 100:04d}.q{index:06d}"
+
+
+def _in_session(at: int) -> int:
+    """Move a review into its day's study hour, keeping the order: real histories come in
+    sessions, not spread evenly around the clock."""
+    day = at - at % DAY_MS
+    return day + SESSION_START_MS + (at - day) * 3_600_000 // DAY_MS
 
 
 def _chain(
@@ -67,6 +77,7 @@ def _chain(
     for ivl in reversed(intervals[:-1]):
         times.append(times[-1] - int(ivl * DAY_MS * (1.0 + 0.3 * rng.random())) - 60_000)
     times.reverse()
+    times = [_in_session(t) for t in times]
 
     rows: list[tuple[object, ...]] = []
     state, step, stab, diff, due, last_review, lapses = 0, None, None, None, None, None, 0
@@ -154,7 +165,8 @@ def cached_db(cards: int = 100_000, reviews: int = 1_000_000, seed: int = 0) -> 
         os.environ.get("QUIZZER_BENCH_DIR") or Path(tempfile.gettempdir()) / "quizzer-bench"
     )
     root.mkdir(parents=True, exist_ok=True)
-    path = root / f"synthetic-v{SCHEMA_VERSION}-{cards}-{reviews}-{seed}.db"
+    name = f"synthetic-g{GENERATOR_VERSION}-v{SCHEMA_VERSION}-{cards}-{reviews}-{seed}.db"
+    path = root / name
     if not path.exists():
         tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
         make_db(tmp, cards, reviews, seed)

@@ -88,7 +88,7 @@ def test_kill_9_after_three_ratings_keeps_them_and_the_next_start_resumes(
     for _ in range(3):
         drill.until("answer> ")
         drill.send("")
-        drill.until("> ")  # the rating prompt
+        drill.until("rating [")
         drill.send("4")  # Easy: not due again today
     drill.until("answer> ")  # the fourth question is on screen: three reviews committed
     drill.send("")
@@ -109,11 +109,11 @@ def test_kill_9_right_after_a_rating_leaves_a_sound_database(isolated: Path, del
     for _ in range(2):
         drill.until("answer> ")
         drill.send("")
-        drill.until("> ")
+        drill.until("rating [")
         drill.send("4")
     drill.until("answer> ")
     drill.send("")
-    drill.until("> ")
+    drill.until("rating [")
     drill.send("4")
     time.sleep(delay)  # somewhere inside the third review's transaction, or after it
     drill.kill()

@@ -1,0 +1,115 @@
+"""Run every benchmark and print one JSON object per line.
+
+    python benchmarks/run.py [--quick]
+
+Each line is ``{"name", "value", "unit", "baseline", "ratio", ...}``; ``baseline`` and
+``ratio`` are set where a same-run comparison applies (start-up against a bare Textual app).
+A benchmark that fails prints ``{"name": ..., "error": ...}`` and the others still run.
+Figures are measurements, never pass/fail: the goals live in the README's Performance
+section. The synthetic 1M-review database is built once and cached (see
+``benchmarks/synthetic.py``); the first run pays for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import synthetic  # noqa: E402
+
+NAMES = {
+    "startup": ["startup_first_question", "startup_first_question_1m", "rss_tui_mb", "cli_version"],
+    "store": ["review_commit", "due_queue_1m_reviews", "db_bytes_per_review"],
+    "bank": ["bank_load_10k"],
+    "check": ["check_median", "check_p99"],
+    "stats": ["stats_1m_reviews", "export_1m_reviews"],
+}
+
+
+def _emit(record: dict) -> None:
+    record.setdefault("baseline", None)
+    record.setdefault("ratio", None)
+    print(json.dumps(record), flush=True)
+
+
+def _group(name: str, bench: Callable[[], list[dict]]) -> None:
+    try:
+        records = bench()
+    except Exception as exc:
+        traceback.print_exc(file=sys.stderr)
+        for metric in NAMES[name]:
+            _emit({"name": metric, "value": None, "unit": None, "error": repr(exc)})
+        return
+    for record in records:
+        _emit(record)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks; ``--quick`` uses fewer repetitions."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (< 3 min)")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    started = time.perf_counter()
+    print(
+        f"# {platform.node()}: {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, quick={quick}",
+        file=sys.stderr,
+    )
+    big_db = synthetic.cached_db(100_000, 1_000_000)
+
+    def startup() -> list[dict]:
+        from benchmarks import startup
+
+        with tempfile.TemporaryDirectory(prefix="quizzer-small-") as tmp:
+            from quizzer.store.db import Store
+
+            small = Path(tmp) / "quizzer.db"
+            Store.open(small).close()
+            return startup.run(quick, small, big_db)
+
+    def store() -> list[dict]:
+        from benchmarks import store_bench
+
+        return store_bench.run(quick, big_db)
+
+    def bank() -> list[dict]:
+        from benchmarks import bank_bench
+
+        return bank_bench.run(quick)
+
+    def check() -> list[dict]:
+        from benchmarks import check_bench
+
+        return check_bench.run(quick)
+
+    def stats() -> list[dict]:
+        from benchmarks import stats_bench
+
+        return stats_bench.run(quick)
+
+    for name, bench in [
+        ("startup", startup),
+        ("store", store),
+        ("bank", bank),
+        ("check", check),
+        ("stats", stats),
+    ]:
+        _group(name, bench)
+    print(f"# done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
