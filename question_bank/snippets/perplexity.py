@@ -87,13 +87,14 @@ class Bigram(nn.Module):
         return self.table(tokens)
 
 
-def train(model: Bigram, x: torch.Tensor, y: torch.Tensor, steps: int) -> None:
-    """A few steps of Adam on next-token cross-entropy."""
-    opt = torch.optim.Adam(model.parameters(), lr=0.1)
+def train(model: Bigram, x: torch.Tensor, y: torch.Tensor, steps: int, lr: float = 5.0) -> None:
+    """Plain gradient descent on next-token cross-entropy."""
     for _ in range(steps):
-        opt.zero_grad()
+        model.zero_grad()
         F.cross_entropy(model(x), y).backward()
-        opt.step()
+        with torch.no_grad():
+            for param in model.parameters():
+                param -= lr * param.grad
 
 
 def demo(device: torch.device) -> None:
