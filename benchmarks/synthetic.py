@@ -179,8 +179,7 @@ _QUESTION = """\
   topic: Generated topic {topic}
   prompt: |
     A model gives the correct token probability {{p}}. What is the cross-entropy loss
-    (natural log)? Question {index} of the generated bank, with some text to make it
-    about as long as a real prompt in the shipped bank.
+    (natural log)? Question {index} of the generated bank.
   params:
     p: {{choices: [0.3, 0.7, 0.9, 0.01]}}
   answer:
@@ -193,16 +192,15 @@ _QUESTION = """\
       feedback: "That is log base 10; cross-entropy uses the natural log."
   explanation: |
     Cross-entropy with a one-hot target is $-\\ln p$ of the correct class, so the loss
-    falls to zero as $p \\to 1$ and grows without bound as $p \\to 0$. Explanations in the
-    shipped bank run to several lines like these, with formulas and a short derivation
-    that ties the definition to maximum likelihood and to perplexity, $e^{{H}}$.
+    falls to zero as $p \\to 1$ and grows without bound as $p \\to 0$; perplexity is $e^{{H}}$.
   tags: [loss, numeric, generated]
 
 """
 
 
 def write_bank(directory: Path | str, n: int = 10_000, files: int = 20) -> Path:
-    """Write a bank of ``n`` numeric questions (about 0.7 KB each) in ``files`` YAML files."""
+    """Write a bank of ``n`` numeric questions (about 0.7 KB each, 7 MB for 10k, the size
+    the issue's YAML timing refers to) in ``files`` YAML files."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     per_file = -(-n // files)

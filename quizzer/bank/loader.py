@@ -205,13 +205,7 @@ def _cached_parse(
     entry = cache / f"bank-v{CACHE_VERSION}-{digest}.pickle"
     try:
         with entry.open("rb") as f:
-            collecting = gc.isenabled()
-            gc.disable()  # tens of thousands of new objects, no cycles: skip the GC passes
-            try:
-                questions, errors = pickle.load(f)
-            finally:
-                if collecting:
-                    gc.enable()
+            questions, errors = pickle.load(f)
         return questions, [BankError(path, e.line, e.message) for e in errors]
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
         pass
@@ -239,6 +233,17 @@ def load_bank(dirs: Iterable[Path], cache: Path | None = None) -> Bank:
     directory for parsed files keyed by content; None disables caching.
     """
     bank = Bank()
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new objects and no cycles: one GC pass at the end
+    try:
+        _load_dirs(bank, dirs, cache)
+    finally:
+        if collecting:
+            gc.enable()
+    return bank
+
+
+def _load_dirs(bank: Bank, dirs: Iterable[Path], cache: Path | None) -> None:
     for directory in dirs:
         if not directory.is_dir():
             bank.errors.append(BankError(directory, 0, "bank directory does not exist"))
@@ -259,4 +264,3 @@ def load_bank(dirs: Iterable[Path], cache: Path | None = None) -> Bank:
                     continue
                 bank.questions[question.id] = question
                 bank.sources[question.id] = Source(path, line, directory)
-    return bank
