@@ -59,7 +59,8 @@ def sparkline(values: list[int]) -> str:
     top = max(values, default=0)
     if not top:
         return SPARK[0] * len(values)
-    return "".join(SPARK[min(len(SPARK) - 1, math.ceil((len(SPARK) - 1) * v / top))] for v in values)
+    steps = len(SPARK) - 1
+    return "".join(SPARK[min(steps, math.ceil(steps * v / top))] for v in values)
 
 
 def forecast_chart(forecast: list[dict[str, object]]) -> Table:

@@ -1,0 +1,72 @@
+"""What the browse screen lists: every question with its schedule, and one question's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from quizzer.bank.loader import Bank
+from quizzer.clock import from_ms
+from quizzer.store.db import NEW, STATE_NAMES, Store
+
+
+@dataclass(frozen=True)
+class BrowseRow:
+    """One question of the bank and its card."""
+
+    question_id: str
+    topic: str
+    prompt: str
+    state: str
+    due: datetime | None
+    lapses: int
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One past review of a question."""
+
+    reviewed_at: datetime
+    rating: int
+    status: str
+    answer: str
+    duration_ms: int
+    cram: bool
+
+
+def browse_rows(
+    store: Store, bank: Bank, text: str = "", topic: str | None = None
+) -> list[BrowseRow]:
+    """The bank's questions in bank order, those of ``topic`` only (when given) whose id,
+    topic or prompt contains ``text`` (case-insensitive)."""
+    cards = store.cards()
+    want = text.casefold().strip()
+    rows = []
+    for q in bank.select(topic) if topic else bank.questions.values():
+        if want and not any(want in s.casefold() for s in (q.id, q.topic, q.prompt)):
+            continue
+        card = cards.get(q.id)
+        seen = card is not None and card.state != NEW
+        rows.append(
+            BrowseRow(
+                question_id=q.id,
+                topic=q.topic,
+                prompt=" ".join(q.prompt.split()),
+                state=STATE_NAMES[card.state] if card else STATE_NAMES[NEW],
+                due=from_ms(card.due) if seen and card else None,
+                lapses=card.lapses if card else 0,
+            )
+        )
+    return rows
+
+
+def question_history(store: Store, question_id: str) -> list[HistoryRow]:
+    """Every review of ``question_id``, oldest first."""
+    rows = store.conn.execute(
+        "SELECT r.reviewed_at, r.rating, r.status, r.answer, r.duration_ms, r.cram "
+        "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE c.question_id = ? ORDER BY r.id",
+        (question_id,),
+    )
+    return [
+        HistoryRow(from_ms(at), rating, s, a, ms, bool(cram)) for at, rating, s, a, ms, cram in rows
+    ]
