@@ -227,9 +227,17 @@ class DrillSession:
             return "ungraded", "", None, None
         if not answer.strip():
             return REVEALED, "Not answered: here is the solution.", None, solution(exercise)
-        from quizzer.check import check
+        from quizzer.check import CheckError, check
 
-        verdict = check(question.answer, answer, exercise.params, mistakes=question.mistakes)
+        try:
+            verdict = check(question.answer, answer, exercise.params, mistakes=question.mistakes)
+        except CheckError as exc:  # a fault in the bank, not in the answer: let the person grade
+            return (
+                "ungraded",
+                f"This question's checker failed ({exc}); grade yourself.",
+                None,
+                None,
+            )
         return verdict.status, verdict.feedback, verdict.interpreted, verdict.expected
 
     # -- rating --------------------------------------------------------------------------

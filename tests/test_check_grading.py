@@ -352,3 +352,11 @@ def test_bad_spec_raises_check_error() -> None:
         check({"kind": "numeric"}, "1")
     with pytest.raises(CheckError):
         check({"kind": "expression", "value": "x +"}, "x")
+
+
+def test_a_predicted_mistake_undefined_at_the_params_is_skipped_not_fatal() -> None:
+    spec = {"kind": "numeric", "value": "-ln(p)", "rtol": 0.005}
+    mistakes = [{"answer": "sqrt(p - 1)", "feedback": "never applies at p < 1"}]
+    verdict = check(spec, "0.5", {"p": 0.3}, mistakes=mistakes)
+    assert verdict.status == "incorrect"
+    assert "never applies" not in verdict.feedback

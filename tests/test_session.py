@@ -110,3 +110,20 @@ def test_cram_logs_reviews_without_moving_the_schedule(store: Store) -> None:
         assert ex.question.id in {"n.ce", "n.relu"}
     assert store.card("n.ce") == card
     assert store.reviews_total() == 3
+
+
+def test_a_broken_reference_lets_the_person_grade_instead_of_crashing(store: Store) -> None:
+    from quizzer.bank.loader import Bank, Source
+    from quizzer.bank.schema import Question
+
+    broken = Question.model_validate(
+        {"id": "b.q", "topic": "T", "prompt": "?", "answer": {"kind": "numeric", "value": "foo(2)"}}
+    )
+    bank = Bank({"b.q": broken}, {"b.q": Source(FIXTURES, 1, FIXTURES)})
+    session = DrillSession(store, bank, Settings(fuzz=False))
+    session.next()
+    result = session.grade("1")
+    assert result.status == "ungraded"
+    assert "checker failed" in result.feedback
+    session.rate(3)
+    assert store.reviews_total() == 1

@@ -150,6 +150,10 @@ def _compiled(text: str, names: Names, arguments: tuple[str, ...]) -> FloatFunct
     return compile_float(_reference(text, names), arguments)
 
 
+class UndefinedReference(CheckError):
+    """A reference (or predicted mistake) has no value at the drawn parameters."""
+
+
 def _reference_number(text: str, params: Mapping[str, float]) -> float:
     names = Names(params=frozenset(params))
     arguments = tuple(sorted(params))
@@ -161,7 +165,7 @@ def _reference_number(text: str, params: Mapping[str, float]) -> float:
         raise CheckError(f"{error} (parameters: {', '.join(sorted(params))})") from None
     value = function(*(float(params[a]) for a in arguments))
     if value is None:
-        raise CheckError(f"the reference {text!r} is undefined for {dict(params)}")
+        raise UndefinedReference(f"the reference {text!r} is undefined for {dict(params)}")
     return value
 
 
@@ -219,7 +223,10 @@ def _grade_numeric(
 def _matches_number(
     text: str, value: float, params: Mapping[str, float], rtol: float, atol: float
 ) -> bool:
-    predicted = _reference_number(text, params)
+    try:
+        predicted = _reference_number(text, params)
+    except UndefinedReference:
+        return False  # a predicted mistake undefined at these params cannot be what was typed
     return abs(value - predicted) <= atol + rtol * abs(predicted)
 
 
