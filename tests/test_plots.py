@@ -1,0 +1,109 @@
+"""The notes' seven figures as PNG files, and the braille plots shown in the terminal."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from quizzer.demos import commands, plots
+from quizzer.demos.terminal_plot import terminal_plot
+
+NOTES_FIGURES = [
+    "01_cross_entropy_behavior.png",
+    "02_perplexity_comparison.png",
+    "03_kl_divergence_analysis.png",
+    "04_activation_functions_comprehensive.png",
+    "05_activation_comparison.png",
+    "06_chain_rule_backpropagation.png",
+    "07_loss_landscape.png",
+]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[int]]:
+    progress: list[int] = []
+    out = tmp_path_factory.mktemp("figures") / "new-dir"
+    paths = plots.write_all(out, lambda done, total, path: progress.append(done))
+    return paths, progress
+
+
+def test_write_all_writes_the_seven_figures_with_progress(
+    written: tuple[list[Path], list[int]],
+) -> None:
+    paths, progress = written
+    assert [p.name for p in paths] == NOTES_FIGURES
+    assert all(p.is_file() and p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+    assert progress == [1, 2, 3, 4, 5, 6, 7]
+
+
+@pytest.mark.parametrize("index", range(7), ids=NOTES_FIGURES)
+def test_each_png_has_a_real_size_and_is_not_blank(
+    written: tuple[list[Path], list[int]], index: int
+) -> None:
+    from matplotlib.image import imread
+
+    pixels = imread(written[0][index])
+    height, width = pixels.shape[:2]
+    assert width >= 1000 and height >= 400
+    rgb = pixels[..., :3]
+    not_white = np.any(rgb < 0.95, axis=-1).mean()
+    assert not_white > 0.05  # axes, curves and text cover a real part of the image
+    assert rgb.std() > 0.05
+
+
+@pytest.mark.parametrize(
+    ("draw", "panels"),
+    [(plots.kl_figure, 4), (plots.activations_figure, 9), (plots.loss_landscape_figure, 3)],
+)
+def test_multi_panel_figures_have_the_notes_panel_counts(draw, panels: int) -> None:  # type: ignore[no-untyped-def]
+    import matplotlib.pyplot as plt
+
+    fig = draw()
+    try:
+        assert len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) == panels
+    finally:
+        plt.close(fig)
+
+
+def test_write_plots_without_a_terminal_prints_one_line_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two = dict(list(plots.FIGURES.items())[:2])
+    monkeypatch.setattr(plots, "FIGURES", two)
+    out = io.StringIO()
+    paths = commands.write_plots(tmp_path, out=out)
+    assert out.getvalue().splitlines() == [f"[{i}/2] {path}" for i, path in enumerate(paths, 1)]
+
+
+def canvas_rows(plot: str) -> list[str]:
+    """The braille rows of a terminal plot (between the title and the x labels)."""
+    return [line.split("┤" if "┤" in line else "│", 1)[1] for line in plot.splitlines()[1:-2]]
+
+
+def test_cross_entropy_terminal_plot_fits_and_falls_from_left_to_right() -> None:
+    plot = terminal_plot("q25.ce.numeric", 60, 14)
+    assert plot is not None
+    lines = plot.splitlines()
+    assert len(lines) == 14 and all(len(line) <= 60 for line in lines)
+    assert "-ln(p)" in lines[0]
+    rows = canvas_rows(plot)
+    top_ink = [i for i, ch in enumerate(rows[0]) if ch != "⠀"]
+    bottom_ink = [i for i, ch in enumerate(rows[-1]) if ch != "⠀"]
+    assert max(top_ink) < len(rows[0]) // 4  # high loss only at small p
+    assert max(bottom_ink) > 3 * len(rows[-1]) // 4  # loss near 0 as p -> 1
+
+
+def test_activation_terminal_plot_shows_the_function_and_its_derivative() -> None:
+    plot = terminal_plot("q30.gelu.derivative", 50, 12)
+    assert plot is not None
+    assert plot.splitlines()[0] == "GELU and its derivative"
+    assert "gelu(x)" in plot and "gelu'(x)" in plot
+    assert terminal_plot("Q30 ReLU & activations", 50, 12).startswith("ReLU")  # type: ignore[union-attr]
+
+
+def test_terminal_plot_is_none_where_no_plot_fits() -> None:
+    assert terminal_plot("q28.eig.2x2-symmetric", 60, 14) is None
+    assert terminal_plot("q25.ce.numeric", 10, 3) is None
