@@ -13,7 +13,7 @@ from test_stats_history import OLD, REVIEWS, record
 
 from quizzer.clock import now
 from quizzer.stats.summary import compute
-from quizzer.store.db import CardState, ReviewInput
+from quizzer.store.db import CardState, ReviewInput, StoreError
 from quizzer.workspace import Workspace
 
 
@@ -161,3 +161,22 @@ def test_stats_prints_heatmap_and_tables(history: Workspace) -> None:
     assert "Sample recall" in out and "5.6 s" in out
     assert "█" in out  # the busiest day of the heatmap
     assert "s.choice.bf16" in out
+
+
+def test_read_only_database_without_stats_tables_is_one_clear_line(
+    history: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first stats of a database create its aggregate tables; when it cannot be written,
+    the person gets one line, not a traceback."""
+    import sqlite3
+
+    real_connect = sqlite3.connect
+
+    def read_only(path: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = real_connect(path, *args, **kwargs)  # type: ignore[arg-type]
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    with pytest.raises(StoreError, match=r"could not prepare the stats tables in .*quizzer\.db"):
+        _stats(history)

@@ -24,7 +24,7 @@ from quizzer.stats.aggregates import (
     first_and_total,
 )
 from quizzer.stats.days import day_boundaries, streaks, study_date
-from quizzer.store.db import STATE_NAMES, Store
+from quizzer.store.db import STATE_NAMES, Store, StoreError
 
 WINDOWS = (7, 30, 365)
 HEATMAP_WEEKS = 26
@@ -83,7 +83,10 @@ def _rate(passed: int, n: int) -> float | None:
 def compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stats:
     """Compute the stats page at ``now``."""
     conn = store.conn
-    ensure_aggregates(conn)
+    try:
+        ensure_aggregates(conn)
+    except sqlite3.Error as exc:
+        raise StoreError(f"could not prepare the stats tables in {store.path}: {exc}") from None
     rollover = settings.rollover_hour
     today = study_date(now, rollover)
 
