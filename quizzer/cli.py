@@ -312,6 +312,36 @@ def check_answer(
 
 
 @app.command()
+def demo(
+    ctx: typer.Context,
+    question_id: Annotated[str, typer.Argument(metavar="ID", help="Question id.")],
+    device: Annotated[
+        str, typer.Option(help="auto (cuda, then mps, then cpu), cpu, cuda or mps.")
+    ] = "auto",
+    seed: Annotated[int, typer.Option(help="Seed for the question's parameters.")] = 0,
+) -> None:
+    """Run the question's PyTorch snippet (in a subprocess) and stream its output; exits with
+    the snippet's status, non-zero when its tensors disagree with the bank."""
+    from quizzer.demos.commands import run_demo
+    from quizzer.demos.runner import DEVICES
+
+    if device not in DEVICES:
+        fail(f"--device must be one of {', '.join(DEVICES)}, not {device!r}", 2)
+    raise typer.Exit(run_demo(ctx.obj.bank(), question_id, device, seed))
+
+
+@app.command()
+def plots(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PNG files.")] = Path("."),
+) -> None:
+    """Write the notes' seven figures (cross-entropy, perplexity, KL, activations, chain
+    rule, loss landscape) as PNG files."""
+    from quizzer.demos.commands import write_plots
+
+    write_plots(out)
+
+
+@app.command()
 def backup(ctx: typer.Context) -> None:
     """Copy the database into the backups folder next to it, now."""
     from quizzer.store.backup import backup_file
