@@ -360,3 +360,15 @@ def test_a_predicted_mistake_undefined_at_the_params_is_skipped_not_fatal() -> N
     verdict = check(spec, "0.5", {"p": 0.3}, mistakes=mistakes)
     assert verdict.status == "incorrect"
     assert "never applies" not in verdict.feedback
+
+
+def test_greek_letters_stand_for_the_declared_spelled_out_variables() -> None:
+    spec = {
+        "kind": "expression",
+        "value": "theta - lr*(m/(sqrt(v) + eps) + wd*theta)",
+        "variables": ["theta", "lr", "m", "v", "eps", "wd"],
+        "domain": {"v": [0.1, 2]},
+    }
+    assert check(spec, "θ - lr*(m/(√v + ε) + wd*θ)").status == "correct"
+    assert check(spec, "θ - η*(m/(√v + ε) + λ*θ)").status == "correct"
+    assert check(spec, "θ - lr*(m/(√v + ε))").status == "incorrect"

@@ -219,10 +219,29 @@ def _check_number(number: str, col: int) -> None:
         raise AnswerError(f"the exponent of the number at column {col} is too large")
 
 
+GREEK_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "α": ("alpha",),
+    "β": ("beta",),
+    "γ": ("gamma",),
+    "δ": ("delta",),
+    "ε": ("eps", "epsilon"),
+    "η": ("eta", "lr"),
+    "θ": ("theta",),
+    "λ": ("lam", "lambda_", "wd"),
+    "μ": ("mu",),
+    "τ": ("tau",),
+    "ω": ("omega",),
+}
+"""A Greek letter reads as the spelled-out variable a spec declares (``θ`` for ``theta``)."""
+
+
 def _resolve(word: str, col: int, following: str, names: Names) -> list[Token]:
     """Classify an identifier; unknown ones are split into known variables if possible."""
     if word in names.known:
         return [Token("var", word, col, word)]
+    for spelled in GREEK_SPELLINGS.get(word, ()):
+        if spelled in names.known:
+            return [Token("var", spelled, col, word)]
     if word in KEYWORDS:
         return [Token("kw", word, col, word)]
     if keyword.iskeyword(word) or keyword.issoftkeyword(word) or word.startswith("__"):
