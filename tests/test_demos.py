@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, run_quizzer
 
 from quizzer.bank.loader import Bank, Source, load_bank
 from quizzer.bank.schema import Question
@@ -170,3 +170,26 @@ def test_the_runner_and_plots_never_import_torch() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_cli_demo_streams_the_snippet_and_exits_with_its_status() -> None:
+    if not runner.torch_available():
+        pytest.skip("torch is not installed")
+    out = run_quizzer("--bank", str(BANK_DIR), "demo", "q25.ce.numeric", "--device", "cpu")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[1] == "device: cpu"
+    assert "OK: from scratch and the PyTorch API agree with the bank" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("demo", "no.such.id"), 2, "no question with id 'no.such.id'"),
+        (("demo", "ppl.compare-tokenizers"), 3, "has no demo"),
+        (("demo", "q25.ce.numeric", "--device", "tpu"), 2, "--device must be one of"),
+    ],
+)
+def test_cli_demo_errors_are_one_line(args: tuple[str, ...], code: int, message: str) -> None:
+    out = run_quizzer("--bank", str(BANK_DIR), *args)
+    assert out.returncode == code
+    assert out.stderr.count("\n") == 1 and message in out.stderr
