@@ -11,11 +11,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from quizzer import __version__
+
+if TYPE_CHECKING:
+    from quizzer.bank.loader import Bank
+    from quizzer.bank.validate import Problem
 
 app = typer.Typer(
     name="quizzer",
@@ -397,16 +401,32 @@ def bank_check(
     graded correct by its own checker and every predicted mistake incorrect."""
     from quizzer import paths
     from quizzer.bank.loader import load_bank
-    from quizzer.bank.validate import validate_bank
 
     dirs = directories or ctx.obj.bank_dirs
     bank = load_bank(dirs, cache=paths.cache_dir())
-    problems = [str(e) for e in bank.errors] + [str(p) for p in validate_bank(bank)]
+    problems = [str(e) for e in bank.errors] + [str(p) for p in _validate_with_progress(bank)]
     for line in problems:
         typer.echo(line, err=True)
     if problems:
         fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
     typer.echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}")
+
+
+def _validate_with_progress(bank: Bank) -> list[Problem]:
+    """Validate, with a progress bar on a terminal (silent in a pipe)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from quizzer.bank.validate import validate_bank
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return validate_bank(bank)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("checking every reference answer", total=len(bank.questions))
+        return validate_bank(
+            bank, on_progress=lambda done, _: progress.update(task, completed=done)
+        )
 
 
 def main() -> None:

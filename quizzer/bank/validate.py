@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,13 +208,22 @@ def _as_typed(spec, answer: str, params: dict[str, float]) -> str | None:  # typ
         return None
 
 
-def validate_bank(bank: Bank, seeds: Iterable[int] = DEFAULT_SEEDS) -> list[Problem]:
-    """Every problem of every question in ``bank``, in bank order."""
+def validate_bank(
+    bank: Bank,
+    seeds: Iterable[int] = DEFAULT_SEEDS,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[Problem]:
+    """Every problem of every question in ``bank``, in bank order.
+
+    ``on_progress(done, total)`` is called after each question (grading takes seconds)."""
     seeds = tuple(seeds)
     problems: list[Problem] = []
-    for qid, question in bank.questions.items():
+    total = len(bank.questions)
+    for done, (qid, question) in enumerate(bank.questions.items(), 1):
         source = bank.source(qid)
         problems.extend(
             validate_question(question, source.path, source.line, source.bank_dir, seeds)
         )
+        if on_progress is not None:
+            on_progress(done, total)
     return problems
