@@ -8,7 +8,6 @@ its first review), which is exactly what undo restores, so it needs no column of
 from __future__ import annotations
 
 import csv
-import itertools
 import json
 from collections.abc import Callable, Iterator
 from typing import TextIO
@@ -51,11 +50,11 @@ def _iso(column: str) -> str:
     return f"strftime('%Y-%m-%dT%H:%M:%fZ', {column} / 1000.0, 'unixepoch')"
 
 
-def review_rows(
+def review_batches(
     store: Store, bank: Bank, since_ms: int | None = None
-) -> Iterator[tuple[object, ...]]:
-    """Every review (taken at or after ``since_ms``) in the order they were recorded, as a
-    tuple in :data:`COLUMNS` order."""
+) -> Iterator[list[tuple[object, ...]]]:
+    """Every review (taken at or after ``since_ms``) in the order they were recorded, as
+    tuples in :data:`COLUMNS` order, a batch at a time."""
     conn = store.conn
     due_of: dict[int, str] = {}
     where, args = "", ()
@@ -81,28 +80,34 @@ def review_rows(
         "ORDER BY id",
         args,
     )
+    get_due = due_of.get
     while batch := cursor.fetchmany(BATCH):
+        rows = []
+        append = rows.append
         for rid, card_id, at, rating, status, answer, ms, seed, cram, sb, sa, due in batch:
-            before = due_of.get(card_id, "")
+            before = get_due(card_id, "")
             if not cram:
                 due_of[card_id] = due
             qid, topic = ids[card_id]
-            yield (
-                rid,
-                qid,
-                topic,
-                at,
-                rating,
-                status,
-                answer,
-                ms,
-                seed,
-                bool(cram),
-                states.get(sb, str(sb)),
-                states.get(sa, str(sa)),
-                before,
-                due,
+            append(
+                (
+                    rid,
+                    qid,
+                    topic,
+                    at,
+                    rating,
+                    status,
+                    answer,
+                    ms,
+                    seed,
+                    cram == 1,
+                    states.get(sb, sb),
+                    states.get(sa, sa),
+                    before,
+                    due,
+                )
             )
+        yield rows
 
 
 def card_rows(store: Store, bank: Bank) -> Iterator[tuple[object, ...]]:
@@ -138,24 +143,20 @@ def export(
     ``progress`` is called with the count so far every few thousand reviews."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
-    rows = review_rows(store, bank, since_ms)
+    batches = review_batches(store, bank, since_ms)
     if fmt == "csv":
-        return _csv(rows, out, progress)
-    return _json(store, bank, rows, out, progress)
+        return _csv(batches, out, progress)
+    return _json(store, bank, batches, out, progress)
 
 
-def _take(rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
-    """The next :data:`BATCH` rows."""
-    return itertools.islice(rows, BATCH)
+Batches = Iterator[list[tuple[object, ...]]]
 
 
-def _csv(
-    rows: Iterator[tuple[object, ...]], out: TextIO, progress: Callable[[int], None] | None
-) -> int:
+def _csv(batches: Batches, out: TextIO, progress: Callable[[int], None] | None) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
-    while batch := list(_take(rows)):
+    for batch in batches:
         writer.writerows(batch)
         count += len(batch)
         if progress:
@@ -166,7 +167,7 @@ def _csv(
 def _json(
     store: Store,
     bank: Bank,
-    rows: Iterator[tuple[object, ...]],
+    batches: Batches,
     out: TextIO,
     progress: Callable[[int], None] | None,
 ) -> int:
@@ -174,10 +175,10 @@ def _json(
     out.write('{"reviews": [\n')
     count = 0
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    while batch := [encode(dict(zip(COLUMNS, row, strict=True))) for row in _take(rows)]:
+    for batch in batches:
         if count:
             out.write(",\n")
-        out.write(",\n".join(batch))
+        out.write(",\n".join([encode(dict(zip(COLUMNS, row, strict=True))) for row in batch]))
         count += len(batch)
         if progress:
             progress(count)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -144,27 +145,33 @@ def _windows(
     longest = f"{WINDOWS[-1]}d"
     sums: dict[tuple[str, str], list[int]] = {}
 
-    def add(window: str, card_id: int, values: tuple[int, ...], sign: int = 1) -> None:
-        acc = sums.setdefault((topic_of.get(card_id, NOT_IN_BANK), window), [0, 0, 0])
-        for i in range(3):
-            acc[i] += sign * values[i]
+    def add(window: str, rows: Iterable[Sequence[int]], offset: int = 1, sign: int = 1) -> None:
+        """Add (card_id, ..., reviews, passed, ms at ``offset``...) rows to their topics."""
+        get = topic_of.get
+        for row in rows:
+            key = (get(row[0], NOT_IN_BANK), window)
+            acc = sums.get(key)
+            if acc is None:
+                acc = sums[key] = [0, 0, 0]
+            acc[0] += sign * row[offset]
+            acc[1] += sign * row[offset + 1]
+            acc[2] += sign * row[offset + 2]
 
     inside = sum(counts[-WINDOWS[-1] :])
     if inside <= total - inside:
         scanned = cuts
     else:
         scanned = {w: cut for w, cut in cuts.items() if w != longest}
-        for card_id, values in card_totals(conn).items():
-            add(longest, card_id, values)
-        for card_id, *values in conn.execute(
+        add(longest, [(card_id, *values) for card_id, values in card_totals(conn).items()])
+        outside = conn.execute(
             "SELECT card_id, count(*), sum(rating > 1), sum(duration_ms) FROM reviews "
             "WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY +card_id",
             (cuts[longest], end),
-        ):
-            add(longest, card_id, tuple(values), -1)
-    for card_id, *values in _per_card_in_windows(conn, list(scanned.values()), end):
-        for i, window in enumerate(scanned):
-            add(window, card_id, tuple(values[3 * i : 3 * i + 3]))
+        ).fetchall()
+        add(longest, outside, sign=-1)
+    per_card = _per_card_in_windows(conn, list(scanned.values()), end).fetchall()
+    for i, window in enumerate(scanned):
+        add(window, per_card, offset=1 + 3 * i)
 
     overall = {w: [0, 0, 0] for w in cuts}
     for (_, window), acc in sums.items():
