@@ -8,11 +8,13 @@ moment it is rated. Undo restores the card exactly and puts the question back in
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quizzer.bank.loader import Bank
 from quizzer.bank.params import draw, fill
@@ -30,6 +32,9 @@ from quizzer.schedule.scheduler import (
     outcomes,
 )
 from quizzer.store.db import CardState, ReviewInput, Store
+
+if TYPE_CHECKING:
+    import fsrs
 
 REVEALED = "revealed"
 
@@ -118,7 +123,6 @@ class DrillSession:
     _graded_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        self.scheduler = make_scheduler(self.settings, self.fuzz)
         self._rng = random.Random(self.seed)
         ids = [q.id for q in self.bank.select(self.topic)]
         if self.cram:
@@ -128,6 +132,12 @@ class DrillSession:
             self.queue = build_queue(self.store, ids, self.clock(), self.settings)
         if self.limit is not None:
             self.queue = self.queue[: self.limit]
+
+    @functools.cached_property
+    def scheduler(self) -> fsrs.Scheduler:
+        """The FSRS scheduler, built on the first grade: importing fsrs is not free, and the
+        first question should be on screen before anything is graded."""
+        return make_scheduler(self.settings, self.fuzz)
 
     # -- progress ------------------------------------------------------------------------
 

@@ -213,3 +213,16 @@ async def test_cross_entropy_answer_shows_the_loss_curve(monkeypatch: pytest.Mon
         text = screen_text(app)
         assert "Cross-entropy: loss = -ln(p) of the correct token" in text
         assert any(0x2800 < ord(ch) <= 0x28FF for ch in text)  # braille dots of the curve
+
+
+async def test_bracketed_answers_are_shown_verbatim_not_as_markup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("QUIZZER_BANK")
+    app = QuizzerApp(Workspace.resolve(), topic="Q27", seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "q27.jac.shape-linear" in screen_text(app)
+        await pilot.press("enter")  # reveal: a vector answer such as [8, 2]
+        await _settle(pilot)
+        assert re.search(r"answer: \[\d+, \d+\]", screen_text(app))

@@ -41,16 +41,28 @@ def format_value(value: float) -> str:
     return f"{value:.10g}"
 
 
+_MATH = re.compile(r"(\$[^$]+\$)")
+
+
 def fill(text: str, params: dict[str, float]) -> str:
-    """Replace ``{name}`` placeholders of declared params; other braces (LaTeX) stay as they are."""
+    """Replace ``{name}`` placeholders of declared params; other braces (LaTeX) stay as they are.
+
+    Inside ``$…$`` a value is kept as one TeX group, so ``\\mathbb{R}^{n}`` with n = 784
+    renders as ℝ⁷⁸⁴, not ℝ⁷84."""
     if not params:
         return text
 
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
-        return format_value(params[name]) if name in params else m.group(0)
+    def substitute(part: str, in_math: bool) -> str:
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in params:
+                return m.group(0)
+            value = format_value(params[name])
+            return f"{{{value}}}" if in_math else value
 
-    return _PLACEHOLDER.sub(sub, text)
+        return _PLACEHOLDER.sub(sub, part)
+
+    return "".join(substitute(part, index % 2 == 1) for index, part in enumerate(_MATH.split(text)))
 
 
 def placeholders(text: str) -> set[str]:

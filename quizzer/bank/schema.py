@@ -14,7 +14,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9._-]+$")
 class ParamSpec(BaseModel):
     """How one parameter is drawn: from ``choices``, or from ``range`` in steps of ``step``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     choices: list[float] | None = None
     range: tuple[float, float] | None = None
@@ -38,7 +38,7 @@ class ParamSpec(BaseModel):
 class Mistake(BaseModel):
     """A predicted wrong answer and the feedback that targets it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     answer: str
     feedback: str
@@ -52,7 +52,7 @@ class Mistake(BaseModel):
 class Question(BaseModel):
     """One question of the bank. ``id`` is stable forever: progress is keyed on it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str
     topic: str = Field(min_length=1)

@@ -15,7 +15,7 @@ from quizzer.check.verdict import CheckError
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class NumericSpec(_Spec):

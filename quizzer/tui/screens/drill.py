@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
+from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Markdown, ProgressBar, Static
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from quizzer.bank.render import render_math
 from quizzer.plain import STATUS_LINES, letter
 from quizzer.schedule.scheduler import RATING_NAMES
 from quizzer.session import REVEALED, DrillSession, Result
 from quizzer.store.db import StoreError
+from quizzer.tui.widgets.rich_text import MarkdownView
 
 VERDICT_STYLE = {"correct": "green", "incorrect": "red", REVEALED: "yellow", "timeout": "yellow"}
 
@@ -55,7 +58,7 @@ class DrillScreen(Screen[None]):
             yield Label("", id="count")
             yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
         with VerticalScroll(id="body"):
-            yield Markdown("", id="prompt")
+            yield MarkdownView(id="prompt")
             yield Static("", id="options")
             yield Static("", id="hint")
             yield AnswerInput(
@@ -64,7 +67,7 @@ class DrillScreen(Screen[None]):
             yield Static("", id="preview")
             with Vertical(id="result"):
                 yield Static("", id="verdict")
-                yield Markdown("", id="explanation")
+                yield MarkdownView(id="explanation")
                 yield Static("", id="plot")
             yield Static("", id="idle")
         yield Static("", id="ratings")
@@ -74,13 +77,13 @@ class DrillScreen(Screen[None]):
         self.show_next()
         self.set_timer(0.5, self.warm_checker)
 
-    @work(thread=True, exclusive=True, group="warm")
     def warm_checker(self) -> None:
         """Start the checking worker (it imports sympy) once the first question is on screen,
-        so the first answer is graded without that wait."""
+        so the first answer is graded without that wait. A daemon thread, not a Textual
+        worker: quitting at once must not wait for sympy to finish loading."""
         from quizzer.check import warm_up
 
-        warm_up()
+        threading.Thread(target=warm_up, name="quizzer-warm-up", daemon=True).start()
 
     # -- showing -------------------------------------------------------------------------
 
@@ -93,12 +96,13 @@ class DrillScreen(Screen[None]):
             return
         self.mode = "answering"
         q = exercise.question
-        self.query_one("#topic", Label).update(f"{q.topic} · [dim]{q.id}[/]")
-        self.query_one("#prompt", Markdown).update(render_math(exercise.prompt))
+        self.query_one("#topic", Label).update(f"{escape(q.topic)} · [dim]{escape(q.id)}[/]")
+        self.query_one("#prompt", MarkdownView).show(render_math(exercise.prompt))
         options = ""
         if q.answer.kind == "choice":
             options = "\n".join(
-                f"  [b]{letter(i)})[/b] {render_math(o)}" for i, o in enumerate(q.answer.options)
+                f"  [b]{letter(i)})[/b] {escape(render_math(o))}"
+                for i, o in enumerate(q.answer.options)
             )
         elif q.kind == "recall":
             options = "[dim]Recall the answer, then press Enter to reveal it and grade yourself.[/]"
@@ -107,9 +111,10 @@ class DrillScreen(Screen[None]):
         self._set("#preview", "")
         self._set("#ratings", "")
         self.query_one("#result").display = False
-        self.query_one("#idle").display = False
-        for widget_id in ("#prompt", "#options", "#answer"):
-            self.query_one(widget_id).display = True
+        if self.query_one("#idle").display:
+            self.query_one("#idle").display = False
+            for widget_id in ("#prompt", "#options", "#answer"):
+                self.query_one(widget_id).display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = False
         answer.value = ""
@@ -174,9 +179,9 @@ class DrillScreen(Screen[None]):
 
         verdict = preview(exercise.question.answer, text, exercise.params)
         line = (
-            f"[red]{verdict.feedback}[/]"
+            f"[red]{escape(verdict.feedback)}[/]"
             if verdict.status == "invalid"
-            else f"[dim]read as:[/] {verdict.interpreted or text}"
+            else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
         )
         if self.mode == "answering":
             self.app.call_from_thread(self._set, "#preview", line)
@@ -202,7 +207,7 @@ class DrillScreen(Screen[None]):
     def _show_result(self, result: Result, plot: str | None = None) -> None:
         if result.retry:
             self.mode = "answering"
-            self._set("#preview", f"[red]{result.feedback}[/] [dim](try again)[/]")
+            self._set("#preview", f"[red]{escape(result.feedback)}[/] [dim](try again)[/]")
             self.query_one("#answer", Input).focus()
             return
         self.mode = "rating"
@@ -211,15 +216,15 @@ class DrillScreen(Screen[None]):
         style = VERDICT_STYLE.get(result.status, "cyan")
         lines = [f"[b {style}]{STATUS_LINES.get(result.status, result.status)}[/]"]
         if result.interpreted:
-            lines.append(f"[dim]read as:[/] {result.interpreted}")
+            lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
         if result.feedback and result.status != REVEALED:
-            lines.append(result.feedback)
+            lines.append(escape(result.feedback))
         if result.expected and result.status != "correct":
-            lines.append(f"[dim]answer:[/] {result.expected}")
+            lines.append(f"[dim]answer:[/] {escape(result.expected)}")
         self._set("#verdict", "\n".join(lines))
         self._set("#preview", "")
         explanation = render_math(exercise.question.explanation.strip())
-        self.query_one("#explanation", Markdown).update(explanation)
+        self.query_one("#explanation", MarkdownView).show(explanation)
         plot_widget = self.query_one("#plot", Static)
         plot_widget.update(Text(plot or ""))  # plain text: labels may contain brackets
         plot_widget.display = plot is not None
@@ -286,7 +291,7 @@ class DrillScreen(Screen[None]):
             self.notify("No more hints for this question.")
             return
         previous = str(shown.content)
-        shown.update(f"{previous}\n[yellow]hint:[/] {hint}".lstrip("\n"))
+        shown.update(f"{previous}\n[yellow]hint:[/] {escape(hint)}".lstrip("\n"))
 
     def action_undo(self) -> None:
         """Undo the last review exactly and ask that question again."""
