@@ -7,6 +7,7 @@ it raises :class:`StoreError` with one line that names the file and what to do.
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,10 @@ STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "
 
 class StoreError(Exception):
     """A database problem, phrased for the person at the keyboard."""
+
+
+class _Locked(Exception):
+    """Another connection held a lock that SQLite would not wait for."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ def _check_header(path: Path) -> None:
                 "was left untouched. Restore a backup with `quizzer restore FILE`."
             )
 
+
 def _connect(path: Path) -> sqlite3.Connection:
     # check_same_thread=False: the TUI grades in a worker thread; calls never overlap.
     return sqlite3.connect(
@@ -99,7 +105,25 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """Open (creating if needed) the database at ``path``."""
+        """Open (creating if needed) the database at ``path``.
+
+        While another instance creates or converts the same file, SQLite can answer "locked"
+        without waiting (a journal-mode switch or WAL recovery does not call the busy
+        handler), so opening is retried until ``BUSY_TIMEOUT_MS`` has passed."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return cls._open_once(path)
+            except _Locked as exc:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"{path} stayed locked by another program for "
+                        f"{BUSY_TIMEOUT_MS // 1000} s ({exc}); close it and try again."
+                    ) from None
+                time.sleep(0.05)
+
+    @classmethod
+    def _open_once(cls, path: Path) -> Store:
         _check_header(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +166,8 @@ class Store:
             raise StoreError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise _Locked(str(exc)) from None
             raise StoreError(
                 f"{path} is damaged or not a quizzer database ({exc}); it was left untouched. "
                 "Restore a backup with `quizzer restore FILE`."
