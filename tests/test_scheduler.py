@@ -96,3 +96,33 @@ def test_format_interval_reads_like_anki() -> None:
     assert format_interval(timedelta(days=3)) == "3d"
     assert format_interval(timedelta(days=63)) == "2.1mo"
     assert format_interval(timedelta(days=500)) == "1.4y"
+
+
+def test_undoing_a_first_review_makes_the_question_new_again_in_the_next_queue(
+    tmp_path: Path,
+) -> None:
+    from quizzer.schedule.queue import build_queue
+
+    sched = make_scheduler(Settings(), fuzz=False)
+    with Store.open(tmp_path / "db.sqlite") as store:
+        rid = store.record(None, apply_rating(sched, None, "a", EASY, NOW), ReviewInput(1, 4, "ok"))
+        assert build_queue(store, ["a", "b"], NOW, Settings()) == ["b"]
+        store.undo(rid)
+    with Store.open(tmp_path / "db.sqlite") as store:
+        assert build_queue(store, ["a", "b"], NOW, Settings()) == ["a", "b"]
+
+
+def test_queue_orders_learning_then_reviews_then_new_within_the_limits(tmp_path: Path) -> None:
+    from quizzer.schedule.queue import build_queue
+
+    sched = make_scheduler(Settings(), fuzz=False)
+    past = NOW - timedelta(days=40)
+    with Store.open(tmp_path / "db.sqlite") as store:
+        for qid in ("r1", "r2", "r3"):
+            store.record(None, apply_rating(sched, None, qid, EASY, past), ReviewInput(1, 4, "ok"))
+        l1 = apply_rating(sched, None, "l1", AGAIN, NOW)
+        store.record(None, l1, ReviewInput(to_ms(NOW), 1, "incorrect"))
+        ids = ["n1", "r1", "r2", "r3", "l1", "n2", "n3"]
+        settings = Settings(max_reviews_per_day=2, new_per_day=3)
+        # l1 was introduced today, so two of the three new slots remain.
+        assert build_queue(store, ids, NOW, settings) == ["l1", "r1", "r2", "n1", "n2"]

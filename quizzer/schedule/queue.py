@@ -1,7 +1,9 @@
 """The due queue: what to study now, following Anki's rules.
 
 Learning cards due within the learn-ahead window come first, then review cards due before
-the next day rollover, then new questions in bank order, each within the daily limits.
+the next day rollover (up to the daily review limit), then new questions in bank order up to
+the daily new limit. Cards are read in due order and the read stops as soon as the limits
+are met, so the cost does not grow with the size of the collection.
 """
 
 from __future__ import annotations
@@ -26,36 +28,45 @@ def build_queue(
     """
     wanted = set(question_ids)
     learn_cutoff = to_ms(now + timedelta(minutes=settings.learn_ahead_minutes))
-    today = day_start(now, settings.rollover_hour)
-    reviewed_today, introduced_today = store.counts_since(to_ms(today))
+    reviewed_today, introduced_today = store.counts_since(
+        to_ms(day_start(now, settings.rollover_hour))
+    )
+    review_budget = max(0, settings.max_reviews_per_day - reviewed_today)
 
     learning: list[str] = []
     reviews: list[str] = []
-    for card in store.due_before(to_ms(next_day_start(now, settings.rollover_hour))):
-        if card.question_id not in wanted:
+    for question_id, state, due in store.due_cards(
+        to_ms(next_day_start(now, settings.rollover_hour))
+    ):
+        if due > learn_cutoff and len(reviews) >= review_budget:
+            break  # in due order: no later card can still be taken
+        if question_id not in wanted:
             continue
-        if card.state in (LEARNING, RELEARNING):
-            if card.due <= learn_cutoff:
-                learning.append(card.question_id)
-        else:
-            reviews.append(card.question_id)
-    reviews = reviews[: max(0, settings.max_reviews_per_day - reviewed_today)]
+        if state in (LEARNING, RELEARNING):
+            if due <= learn_cutoff:
+                learning.append(question_id)
+        elif len(reviews) < review_budget:
+            reviews.append(question_id)
 
     new_budget = max(0, settings.new_per_day - introduced_today)
     fresh: list[str] = []
     if new_budget:
-        ids = list(dict.fromkeys(question_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            known = store.known_ids(chunk)
-            fresh.extend(q for q in chunk if q not in known)
-            if len(fresh) >= new_budget:
-                break
-    return learning + reviews + fresh[:new_budget]
+        seen = store.seen_ids()
+        for question_id in dict.fromkeys(question_ids):
+            if question_id not in seen:
+                fresh.append(question_id)
+                if len(fresh) == new_budget:
+                    break
+    return learning + reviews + fresh
 
 
 def ahead_queue(store: Store, question_ids: Sequence[str], count: int) -> list[str]:
     """The next ``count`` reviewed questions by due date, for studying ahead."""
     wanted = set(question_ids)
-    nxt = [c.question_id for c in store.due_before(2**62) if c.question_id in wanted]
-    return nxt[:count]
+    ahead: list[str] = []
+    for question_id, _state, _due in store.due_cards(2**62):
+        if question_id in wanted:
+            ahead.append(question_id)
+            if len(ahead) == count:
+                break
+    return ahead

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +104,8 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._seen: set[str] | None = None
+        self._seen_version = -1
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -214,13 +218,14 @@ class Store:
         rows = self.conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards")
         return {r[0]: _card(r) for r in rows}
 
-    def due_before(self, before_ms: int) -> list[CardState]:
-        """Reviewed cards due before ``before_ms``, earliest first."""
-        rows = self.conn.execute(
-            f"SELECT {_CARD_COLUMNS} FROM cards WHERE due < ? AND state != {NEW} ORDER BY due",
+    def due_cards(self, before_ms: int) -> Iterator[tuple[str, int, int]]:
+        """(question id, state, due) of reviewed cards due before ``before_ms``, earliest
+        first, read lazily so a caller that has enough can stop early."""
+        return self.conn.execute(
+            f"SELECT question_id, state, due FROM cards WHERE due < ? AND state != {NEW} "
+            "ORDER BY due",
             (before_ms,),
         )
-        return [_card(r) for r in rows]
 
     def next_due(self) -> CardState | None:
         """The reviewed card due soonest."""
@@ -229,19 +234,20 @@ class Store:
         ).fetchone()
         return None if row is None else _card(row)
 
-    def known_ids(self, question_ids: list[str]) -> set[str]:
-        """Which of ``question_ids`` have a card."""
-        found: set[str] = set()
-        for i in range(0, len(question_ids), 500):
-            chunk = question_ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT question_id FROM cards WHERE question_id IN ({marks})", chunk
-                )
-            )
-        return found
+    def seen_ids(self) -> AbstractSet[str]:
+        """The question ids reviewed at least once. Cached: re-read only when another
+        connection has written to the database (``PRAGMA data_version``)."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._seen is None or version != self._seen_version:
+            rows = self.conn.execute(f"SELECT question_id FROM cards WHERE state != {NEW}")
+            self._seen = {r[0] for r in rows}
+            self._seen_version = version
+        return self._seen
+
+    def known_ids(self, question_ids: Iterable[str]) -> set[str]:
+        """Which of ``question_ids`` have been reviewed at least once."""
+        seen = self.seen_ids()
+        return {q for q in question_ids if q in seen}
 
     def counts_since(self, since_ms: int) -> tuple[int, int]:
         """(reviews of seen cards, new cards introduced) since ``since_ms``, cram excluded."""
@@ -293,9 +299,11 @@ class Store:
                         after.due,
                     ),
                 )
-                return int(cur.lastrowid or 0)
+                review_id = int(cur.lastrowid or 0)
         except sqlite3.Error as exc:
             raise StoreError(f"could not save the review to {self.path}: {exc}") from None
+        self._note_seen(question_id, after.state)
+        return review_id
 
     def undo(self, review_id: int) -> CardState | None:
         """Delete review ``review_id`` and put its card back exactly as it was before it:
@@ -329,9 +337,18 @@ class Store:
                 else:
                     restored = CardState(qid, *previous, reps=reps, lapses=lapses)
                 self._upsert_card(restored)
-                return restored if restored.state != NEW else None
+            self._note_seen(qid, restored.state)
+            return restored if restored.state != NEW else None
         except sqlite3.Error as exc:
             raise StoreError(f"could not undo the review in {self.path}: {exc}") from None
+
+    def _note_seen(self, question_id: str, state: int) -> None:
+        """Keep the ``seen_ids`` cache right after this connection's own writes."""
+        if self._seen is not None:
+            if state == NEW:
+                self._seen.discard(question_id)
+            else:
+                self._seen.add(question_id)
 
     def _upsert_card(self, card: CardState) -> int:
         self.conn.execute(
