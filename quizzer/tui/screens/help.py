@@ -18,7 +18,9 @@ HELP = """\
 | **Enter** (after checking) | accept the suggested rating |
 | **Ctrl+T** | show a hint (a correct answer after a hint suggests Hard) |
 | **Ctrl+Z** | undo the last review exactly |
+| **d** | after checking: run the PyTorch demo (Esc cancels) |
 | **a** | study ahead when nothing is due |
+| **s** · **b** · **,** | stats · browse and cram · settings (when not typing an answer) |
 | **?** or **F1** | this help |
 | **Ctrl+Q** | quit (every rated review is already saved) |
 
