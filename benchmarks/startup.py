@@ -41,8 +41,7 @@ from quizzer.tui.app import QuizzerApp
 from quizzer.workspace import Workspace
 
 class Probe(QuizzerApp):
-    def on_mount(self):
-        super().on_mount()
+    def on_mount(self):  # Textual runs QuizzerApp.on_mount too (handlers follow the MRO)
         self.set_interval(0.002, self._check)
 
     def _check(self):
