@@ -124,11 +124,15 @@ class DrillSession:
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
-        ids = [q.id for q in self.bank.select(self.topic)]
         if self.cram:
-            self.queue = ids
+            self.queue = [q.id for q in self.bank.select(self.topic)]
             self._rng.shuffle(self.queue)
         else:
+            ids = (
+                self.bank.questions.keys()
+                if self.topic is None
+                else [q.id for q in self.bank.select(self.topic)]
+            )
             self.queue = build_queue(self.store, ids, self.clock(), self.settings)
         if self.limit is not None:
             self.queue = self.queue[: self.limit]

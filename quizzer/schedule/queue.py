@@ -2,57 +2,59 @@
 
 Learning cards due within the learn-ahead window come first, then review cards due before
 the next day rollover (up to the daily review limit), then new questions in bank order up to
-the daily new limit. Cards are read in due order and the read stops as soon as the limits
-are met, so the cost does not grow with the size of the collection.
+the daily new limit. Cards are read along the (state, due) index and the read stops as
+soon as the limits are met, so the cost does not grow with the size of the collection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 
 from quizzer.clock import day_start, next_day_start, to_ms
 from quizzer.config import Settings
-from quizzer.store.db import LEARNING, RELEARNING, Store
+from quizzer.store.db import LEARNING, RELEARNING, REVIEW, Store
 
 
 def build_queue(
     store: Store,
-    question_ids: Sequence[str],
+    question_ids: Collection[str],
     now: datetime,
     settings: Settings,
 ) -> list[str]:
-    """The question ids to study now, among ``question_ids`` (the bank, maybe one topic).
+    """The question ids to study now, among ``question_ids`` (the bank, maybe one topic; each
+    id once, in bank order). A set-like collection, such as the bank's ``questions.keys()``,
+    is used as it is; anything else is copied into a set for the membership tests.
 
     Questions with history that are no longer in the bank are left out, their history kept.
     """
-    wanted = set(question_ids)
+    wanted = question_ids if isinstance(question_ids, AbstractSet) else set(question_ids)
     learn_cutoff = to_ms(now + timedelta(minutes=settings.learn_ahead_minutes))
     reviewed_today, introduced_today = store.counts_since(
         to_ms(day_start(now, settings.rollover_hour))
     )
     review_budget = max(0, settings.max_reviews_per_day - reviewed_today)
 
-    learning: list[str] = []
+    learning = [
+        question_id
+        for question_id, _state, _due in store.due_cards(learn_cutoff + 1, (LEARNING, RELEARNING))
+        if question_id in wanted
+    ]
     reviews: list[str] = []
-    for question_id, state, due in store.due_cards(
-        to_ms(next_day_start(now, settings.rollover_hour))
-    ):
-        if due > learn_cutoff and len(reviews) >= review_budget:
-            break  # in due order: no later card can still be taken
-        if question_id not in wanted:
-            continue
-        if state in (LEARNING, RELEARNING):
-            if due <= learn_cutoff:
-                learning.append(question_id)
-        elif len(reviews) < review_budget:
-            reviews.append(question_id)
+    if review_budget:
+        next_day = to_ms(next_day_start(now, settings.rollover_hour))
+        for question_id, _state, _due in store.due_cards(next_day, (REVIEW,)):
+            if question_id in wanted:
+                reviews.append(question_id)
+                if len(reviews) == review_budget:
+                    break
 
     new_budget = max(0, settings.new_per_day - introduced_today)
     fresh: list[str] = []
     if new_budget:
         seen = store.seen_ids()
-        for question_id in dict.fromkeys(question_ids):
+        for question_id in question_ids:
             if question_id not in seen:
                 fresh.append(question_id)
                 if len(fresh) == new_budget:

@@ -108,7 +108,7 @@ def compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stat
     return Stats(
         today=today.isoformat(),
         reviews_total=store.reviews_total(),
-        due_today=len(build_queue(store, list(bank.questions), now, settings)),
+        due_today=len(build_queue(store, bank.questions.keys(), now, settings)),
         cards_seen=store.cards_seen(),
         streak_days=current,
         longest_streak_days=longest,

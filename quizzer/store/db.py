@@ -6,6 +6,7 @@ it raises :class:`StoreError` with one line that names the file and what to do.
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -218,21 +219,26 @@ class Store:
         rows = self.conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards")
         return {r[0]: _card(r) for r in rows}
 
-    def due_cards(self, before_ms: int) -> Iterator[tuple[str, int, int]]:
-        """(question id, state, due) of reviewed cards due before ``before_ms``, earliest
-        first, read lazily so a caller that has enough can stop early."""
-        return self.conn.execute(
-            f"SELECT question_id, state, due FROM cards WHERE due < ? AND state != {NEW} "
-            "ORDER BY due",
-            (before_ms,),
-        )
+    def due_cards(
+        self, before_ms: int, states: tuple[int, ...] = (LEARNING, REVIEW, RELEARNING)
+    ) -> Iterator[tuple[str, int, int]]:
+        """(question id, state, due) of cards in ``states`` due before ``before_ms``, earliest
+        first. Read lazily along the (state, due) index, so a caller that has enough can stop
+        after a few rows whatever the size of the collection."""
+        streams = [
+            self.conn.execute(
+                "SELECT question_id, state, due FROM cards WHERE state = ? AND due < ? "
+                "ORDER BY due",
+                (state, before_ms),
+            )
+            for state in states
+        ]
+        return heapq.merge(*streams, key=lambda row: row[2])
 
     def next_due(self) -> CardState | None:
         """The reviewed card due soonest."""
-        row = self.conn.execute(
-            f"SELECT {_CARD_COLUMNS} FROM cards WHERE state != {NEW} ORDER BY due LIMIT 1"
-        ).fetchone()
-        return None if row is None else _card(row)
+        first = next(iter(self.due_cards(2**62)), None)
+        return None if first is None else self.card(first[0])
 
     def seen_ids(self) -> AbstractSet[str]:
         """The question ids reviewed at least once. Cached: re-read only when another

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema this quizzer writes. Version 0 is an empty file."""
 
 
@@ -29,7 +29,14 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE reviews DROP COLUMN {column}")
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v1_to_v2}
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Index cards by (state, due) instead of due alone: the due queue then reads only the
+    learning cards and the first reviews due, not every overdue card."""
+    conn.execute("DROP INDEX IF EXISTS ix_cards_due")
+    conn.execute("CREATE INDEX ix_cards_state_due ON cards (state, due)")
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v1_to_v2, 3: _v2_to_v3}
 """The step that upgrades a database to each version from the one before."""
 
 

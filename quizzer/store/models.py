@@ -8,6 +8,7 @@ Card state 0 means "new" (never reviewed); 1-3 are FSRS's Learning, Review, Rele
 
 from __future__ import annotations
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from quizzer.store.migrations import SCHEMA_VERSION as SCHEMA_VERSION
@@ -17,6 +18,7 @@ class Card(SQLModel, table=True):
     """The FSRS state of one question, keyed by its stable bank id."""
 
     __tablename__ = "cards"
+    __table_args__ = (Index("ix_cards_state_due", "state", "due"),)
 
     id: int | None = Field(default=None, primary_key=True)
     question_id: str = Field(unique=True)
@@ -24,7 +26,7 @@ class Card(SQLModel, table=True):
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
-    due: int = Field(index=True)
+    due: int
     last_review: int | None = None
     reps: int = 0
     lapses: int = 0
