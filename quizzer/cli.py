@@ -20,6 +20,7 @@ from quizzer import __version__
 if TYPE_CHECKING:
     from quizzer.bank.loader import Bank
     from quizzer.bank.validate import Problem
+    from quizzer.tui.app import QuizzerApp
 
 app = typer.Typer(
     name="quizzer",
@@ -79,7 +80,14 @@ def _run_tui(ws: object) -> None:
     from quizzer.tui.app import QuizzerApp
 
     ws.store().close()  # type: ignore[attr-defined]  # a bad database: one line, no screen
-    QuizzerApp(ws).run()  # type: ignore[arg-type]
+    _exit_with(QuizzerApp(ws))  # type: ignore[arg-type]
+
+
+def _exit_with(tui: QuizzerApp) -> None:
+    """Run the TUI and exit with its return code (1 when it could not open)."""
+    tui.run()
+    if tui.return_code:
+        raise typer.Exit(tui.return_code)
 
 
 @app.command()
@@ -107,7 +115,7 @@ def drill(
         from quizzer.tui.app import QuizzerApp
 
         ws.store().close()  # a bad database: one line, no screen
-        QuizzerApp(ws, topic=topic, limit=limit, seed=seed, cram=cram).run()
+        _exit_with(QuizzerApp(ws, topic=topic, limit=limit, seed=seed, cram=cram))
         return
     from quizzer.plain import run_plain
 

@@ -226,3 +226,13 @@ async def test_bracketed_answers_are_shown_verbatim_not_as_markup(
         await pilot.press("enter")  # reveal: a vector answer such as [8, 2]
         await _settle(pilot)
         assert re.search(r"answer: \[\d+, \d+\]", screen_text(app))
+
+
+async def test_a_damaged_database_ends_the_app_with_one_line(isolated: Path) -> None:
+    db = isolated / "quizzer.db"
+    db.write_bytes(b"garbage" * 500)
+    app = QuizzerApp(Workspace.resolve())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.return_code == 1
+    assert db.read_bytes() == b"garbage" * 500

@@ -41,13 +41,21 @@ class QuizzerApp(App[None]):
         self.options = {"topic": topic, "limit": limit, "seed": seed, "cram": cram, "fuzz": fuzz}
 
     def on_mount(self) -> None:
+        from quizzer.errors import USER_ERRORS
         from quizzer.session import DrillSession
         from quizzer.tui.screens.drill import DrillScreen
 
-        self.store = self.workspace.store()
-        session = DrillSession(
-            self.store, self.workspace.bank(warn=None), self.workspace.settings(), **self.options
-        )
+        try:
+            self.store = self.workspace.store()
+            session = DrillSession(
+                self.store,
+                self.workspace.bank(warn=None),
+                self.workspace.settings(),
+                **self.options,
+            )
+        except USER_ERRORS as exc:  # a bad database, bank or config: one line, no traceback
+            self.exit(return_code=1, message=f"quizzer: error: {exc}")
+            return
         for error in self.workspace.bank(warn=None).errors:
             self.notify(str(error), title="Bank problem (skipped)", severity="warning")
         self.push_screen(DrillScreen(session))
