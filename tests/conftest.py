@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from quizzer.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_BANK = FIXTURES / "sample_bank"
@@ -30,3 +33,19 @@ def sample_bank(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Use the small sample bank (recall and choice questions)."""
     monkeypatch.setenv("QUIZZER_BANK", str(SAMPLE_BANK))
     return SAMPLE_BANK
+
+
+@pytest.fixture
+def history(sample_bank: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """The sample bank with the hand-computed review history of ``test_stats_history``,
+    in UTC so that days and the 4 am rollover are the ones the figures were checked for."""
+    from test_stats_history import OLD, REVIEWS, record
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    ws = Workspace.resolve()
+    with ws.store() as store:
+        record(store, [OLD, *REVIEWS])
+    yield ws
+    monkeypatch.undo()
+    time.tzset()

@@ -5,29 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import run_quizzer
-from test_stats_history import OLD, REVIEWS, record
 
 from quizzer.stats.export import COLUMNS, export
 from quizzer.workspace import Workspace
-
-
-@pytest.fixture
-def history(sample_bank: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    ws = Workspace.resolve()
-    with ws.store() as store:
-        record(store, [OLD, *REVIEWS])
-    yield ws
-    monkeypatch.undo()
-    time.tzset()
 
 
 def _csv(text: str) -> list[dict[str, str]]:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from test_stats_history import OLD, REVIEWS, record
 from test_tui_stats import screen_lines
 
 from quizzer.tui.app import QuizzerApp
@@ -18,18 +14,6 @@ from quizzer.tui.screens.settings import SettingsScreen
 from quizzer.workspace import Workspace
 
 SIZE = (110, 32)
-
-
-@pytest.fixture
-def history(sample_bank: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    ws = Workspace.resolve()
-    with ws.store() as store:
-        record(store, [OLD, *REVIEWS])
-    yield ws
-    monkeypatch.undo()
-    time.tzset()
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]

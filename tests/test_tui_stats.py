@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
-from collections.abc import Iterator
-
-import pytest
-from test_stats_history import OLD, REVIEWS, record
 
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.stats import StatsScreen
@@ -17,18 +12,6 @@ from quizzer.workspace import Workspace
 
 SIZE = (110, 32)
 TALL = (110, 72)  # the whole page, for the screenshot-as-text
-
-
-@pytest.fixture
-def history(sample_bank: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    ws = Workspace.resolve()
-    with ws.store() as store:
-        record(store, [OLD, *REVIEWS])
-    yield ws
-    monkeypatch.undo()
-    time.tzset()
 
 
 def screen_lines(app: QuizzerApp) -> list[str]:
