@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,8 +250,16 @@ class Store:
             self._seen_version = version
         return self._seen
 
-    def known_ids(self, question_ids: Iterable[str]) -> set[str]:
-        """Which of ``question_ids`` have been reviewed at least once."""
+    def known_ids(self, question_ids: Collection[str]) -> set[str]:
+        """Which of ``question_ids`` have been reviewed at least once. A few ids are looked
+        up directly; many are answered from :meth:`seen_ids`."""
+        if self._seen is None and len(question_ids) <= 500:
+            marks = ",".join("?" * len(question_ids))
+            rows = self.conn.execute(
+                f"SELECT question_id FROM cards WHERE state != {NEW} AND question_id IN ({marks})",
+                list(question_ids),
+            )
+            return {r[0] for r in rows}
         seen = self.seen_ids()
         return {q for q in question_ids if q in seen}
 
