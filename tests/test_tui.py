@@ -236,3 +236,19 @@ async def test_a_damaged_database_ends_the_app_with_one_line(isolated: Path) -> 
         await pilot.pause()
     assert app.return_code == 1
     assert db.read_bytes() == b"garbage" * 500
+
+
+async def test_footer_offers_only_the_keys_that_work_now() -> None:
+    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Hint" in footer and "Accept" not in footer and "Undo" not in footer
+        await pilot.press("b", "enter")
+        await _settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Accept" in footer and "Demo" not in footer and "Hint" not in footer
+        await pilot.press("3")
+        await _settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Undo" in footer and "Accept" not in footer

@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from quizzer.bank.render import render_math
 from quizzer.plain import STATUS_LINES, letter
 from quizzer.schedule.scheduler import RATING_NAMES
 from quizzer.session import REVEALED, DrillSession, Result
 from quizzer.store.db import StoreError
+from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
 VERDICT_STYLE = {"correct": "green", "incorrect": "red", REVEALED: "yellow", "timeout": "yellow"}
@@ -71,11 +72,12 @@ class DrillScreen(Screen[None]):
                 yield Static("", id="plot")
             yield Static("", id="idle")
         yield Static("", id="ratings")
-        yield Footer()
+        yield CoalescingFooter()
 
     def on_mount(self) -> None:
         self.show_next()
-        self.set_timer(0.5, self.warm_checker)
+        # After the first paint, never competing with it for the CPU.
+        self.call_after_refresh(self.set_timer, 0.3, self.warm_checker)
 
     def warm_checker(self) -> None:
         """Start the checking worker (it imports sympy) once the first question is on screen,
