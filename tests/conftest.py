@@ -36,16 +36,22 @@ def sample_bank(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def history(sample_bank: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC, so study days are 04:00-04:00 UTC."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def history(sample_bank: object, utc: None) -> Workspace:
     """The sample bank with the hand-computed review history of ``test_stats_history``,
     in UTC so that days and the 4 am rollover are the ones the figures were checked for."""
     from test_stats_history import OLD, REVIEWS, record
 
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
     ws = Workspace.resolve()
     with ws.store() as store:
         record(store, [OLD, *REVIEWS])
-    yield ws
-    monkeypatch.undo()
-    time.tzset()
+    return ws

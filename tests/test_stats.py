@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 from helpers import run_quizzer
-from test_stats_history import OLD, REVIEWS, record
+from test_stats_history import REVIEWS, record
 
 from quizzer.clock import now
 from quizzer.stats.summary import compute
 from quizzer.store.db import CardState, ReviewInput, StoreError
 from quizzer.workspace import Workspace
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local time is UTC, so study days are 04:00-04:00 UTC."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-def history(sample_bank: object, utc: None) -> Workspace:
-    """The hand-computed history, stored in the test's database."""
-    ws = Workspace.resolve()
-    with ws.store() as store:
-        record(store, [OLD, *REVIEWS])
-    return ws
 
 
 def _stats(ws: Workspace):  # type: ignore[no-untyped-def]
@@ -180,3 +159,15 @@ def test_read_only_database_without_stats_tables_is_one_clear_line(
     monkeypatch.setattr(sqlite3, "connect", read_only)
     with pytest.raises(StoreError, match=r"could not prepare the stats tables in .*quizzer\.db"):
         _stats(history)
+
+
+def test_an_undone_first_review_counts_its_question_as_new_once(history: Workspace) -> None:
+    with history.store() as store:
+        before = _stats(history).states
+        review_id = store.record(
+            None, CardState("s.recall.adamw", state=2, due=0), ReviewInput(1, 3, "ungraded")
+        )
+        store.undo(review_id)
+    after = _stats(history).states
+    assert after == before
+    assert sum(after.values()) == len(history.bank().questions)

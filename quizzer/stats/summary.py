@@ -25,7 +25,7 @@ from quizzer.stats.aggregates import (
     first_and_total,
 )
 from quizzer.stats.days import day_boundaries, streaks, study_date
-from quizzer.store.db import STATE_NAMES, Store, StoreError
+from quizzer.store.db import NEW, STATE_NAMES, Store, StoreError
 
 WINDOWS = (7, 30, 365)
 HEATMAP_WEEKS = 26
@@ -226,8 +226,12 @@ def _forecast(store: Store, today: date, rollover: int) -> list[dict[str, object
 def _states(store: Store, bank: Bank) -> dict[str, int]:
     """Cards per state; "new" counts the bank's questions never reviewed."""
     states = dict.fromkeys(STATE_NAMES.values(), 0)
-    for state, n in store.conn.execute("SELECT state, count(*) FROM cards GROUP BY state"):
-        states[STATE_NAMES.get(state, "new")] += n
+    # A card put back to new by undo is counted with the never-reviewed questions below.
+    rows = store.conn.execute(
+        f"SELECT state, count(*) FROM cards WHERE state != {NEW} GROUP BY state"
+    )
+    for state, n in rows:
+        states[STATE_NAMES[state]] += n
     ids = list(bank.questions)
     states["new"] += len(ids) - len(store.known_ids(ids))
     return states
