@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quizzer.demos.plots import ACTIVATIONS
+
 _BRAILLE = 0x2800
 _DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # [row][col] of a cell
 _MARGIN = 8  # characters of y labels left of the plot
@@ -62,34 +64,16 @@ class PlotSpec:
     curves: tuple[Curve, ...]
 
 
-def _phi(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-x))
-
-
 def _activation(name: str) -> PlotSpec:
     x_range = (-4.0, 4.0)
-    curves = {
-        "relu": (lambda x: np.maximum(x, 0), lambda x: (x > 0).astype(float)),
-        "leaky_relu": (lambda x: np.where(x > 0, x, 0.1 * x), lambda x: np.where(x > 0, 1.0, 0.1)),
-        "gelu": (
-            lambda x: x * _phi(x),
-            lambda x: _phi(x) + x * np.exp(-(x**2) / 2) / math.sqrt(2 * math.pi),
-        ),
-        "silu": (lambda x: x * _sigmoid(x), lambda x: _sigmoid(x) * (1 + x * (1 - _sigmoid(x)))),
-        "sigmoid": (_sigmoid, lambda x: _sigmoid(x) * (1 - _sigmoid(x))),
-    }
-    fn, deriv = curves[name]
-    title = {
-        "relu": "ReLU",
-        "leaky_relu": "Leaky ReLU (slope 0.1)",
-        "gelu": "GELU",
-        "silu": "SiLU",
-        "sigmoid": "Sigmoid",
+    title, figure_name = {
+        "relu": ("ReLU", "ReLU"),
+        "leaky_relu": ("Leaky ReLU (slope 0.1)", "Leaky ReLU (0.1)"),
+        "gelu": ("GELU", "GELU"),
+        "silu": ("SiLU", "SiLU"),
+        "sigmoid": ("Sigmoid", "Sigmoid"),
     }[name]
+    fn, deriv = ACTIVATIONS[figure_name]  # the same closed forms as the PNG figures
     return PlotSpec(
         f"{title} and its derivative",
         x_range,
