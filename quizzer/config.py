@@ -23,6 +23,8 @@ class Settings:
     backups_keep: int = 7
     fuzz: bool = True
     fsrs_parameters: list[float] = field(default_factory=list)
+    keymap: dict[str, str] = field(default_factory=dict)
+    """TUI keys by binding id (``[keymap]`` table), e.g. ``undo = "ctrl+z,u"``."""
 
     def validate(self) -> Settings:
         """Raise ConfigError naming the first value that is out of range."""
@@ -38,6 +40,10 @@ class Settings:
         for name, ok in checks.items():
             if not ok:
                 raise ConfigError(f"setting {name} = {getattr(self, name)!r} is out of range")
+        if not isinstance(self.keymap, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in self.keymap.items()
+        ):
+            raise ConfigError('[keymap] entries are binding ids set to keys, e.g. undo = "u"')
         return self
 
     def to_dict(self) -> dict[str, object]:

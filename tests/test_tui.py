@@ -135,16 +135,25 @@ async def test_nothing_due_offers_to_study_ahead() -> None:
         assert "What is the derivative of ReLU for x > 0?" in screen_text(app)
 
 
-async def test_help_opens_and_closes_and_ctrl_q_quits() -> None:
+async def test_help_opens_scrolls_and_closes_and_ctrl_q_quits() -> None:
     app = QuizzerApp(Workspace.resolve())
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()
-        assert "undo the last review exactly" in screen_text(app)
+        text = screen_text(app)
+        assert text.index("Typing answers") < text.index("x^2")  # the cheat-sheet comes first
+        assert "Undo the last review exactly" not in text  # below the fold at 80x24
+        for _ in range(4):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            if "Undo the last review exactly" in screen_text(app):
+                break
+        assert "Undo the last review exactly" in screen_text(app)
+        assert "ctrl+z".title() in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert "undo the last review exactly" not in screen_text(app)
+        assert "Typing answers" not in screen_text(app)
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0

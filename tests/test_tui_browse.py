@@ -105,7 +105,7 @@ async def test_settings_screen_saves_checked_values(history: Workspace, isolated
     app = QuizzerApp(history)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        app.action_settings()
+        app.action_mode("settings")
         await _settle(pilot)
         assert isinstance(app.screen, SettingsScreen)
         box = app.screen.query_one("#set-new_per_day")

@@ -79,7 +79,7 @@ async def test_stats_screen_shows_the_hand_computed_figures(history: Workspace) 
     app = QuizzerApp(history)
     async with app.run_test(size=TALL) as pilot:
         await _settle(pilot)
-        app.action_stats()
+        app.action_mode("stats")
         await _settle(pilot)
         lines = screen_lines(app)
         text = "\n".join(lines)

@@ -1,15 +1,27 @@
-"""The Textual app: opens on the first due question."""
+"""The Textual app: opens on the first due question.
+
+The drill, stats, browse and settings are Textual *modes*, not a stack of screens: each keeps
+its own state while another is shown, one key switches to any of them, and Esc goes back to
+the drill. Each mode's screen is built the first time it is shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizzer.tui.commands import KeyCommands
 from quizzer.workspace import Workspace
+
+if TYPE_CHECKING:
+    from quizzer.session import DrillSession
+
+MODE_NAMES = ("drill", "stats", "browse", "settings")
 
 
 class QuizzerApp(App[None]):
@@ -17,13 +29,51 @@ class QuizzerApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "quizzer"
+    COMMANDS = App.COMMANDS | {KeyCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("question_mark,f1", "help", "Help", key_display="?", priority=True),
-        # Not priority: while an answer is typed, letters go to the input.
-        Binding("s", "stats", "Stats"),
-        Binding("b", "browse", "Browse"),
-        Binding("comma", "settings", "Settings", key_display=","),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            priority=True,
+            tooltip="Quit (every rated review is already saved)",
+        ),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="help",
+            priority=True,
+            tooltip="Show the keys and how to type answers",
+        ),
+        # Not priority: while an answer is typed, letters go to the answer box.
+        Binding(
+            "s", "mode('stats')", "Stats", id="stats", tooltip="Stats: heatmap, retention, forecast"
+        ),
+        Binding(
+            "b",
+            "mode('browse')",
+            "Browse",
+            id="browse",
+            tooltip="Browse every question: sort, search, preview, cram",
+        ),
+        Binding(
+            "comma",
+            "mode('settings')",
+            "Settings",
+            id="settings",
+            tooltip="Settings: retention, daily limits, keys",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="commands",
+            show=False,
+            priority=True,
+            tooltip="Command palette: every action by name, with its key",
+        ),
     ]
 
     def __init__(
@@ -39,64 +89,96 @@ class QuizzerApp(App[None]):
         super().__init__()
         self.workspace = workspace
         self.options = {"topic": topic, "limit": limit, "seed": seed, "cram": cram, "fuzz": fuzz}
+        self.keymap: dict[str, str] = {}
 
     def on_mount(self) -> None:
         from quizzer.errors import USER_ERRORS
         from quizzer.session import DrillSession
-        from quizzer.tui.screens.drill import DrillScreen
 
         try:
             self.store = self.workspace.store()
+            settings = self.workspace.settings()
             session = DrillSession(
                 self.store,
                 self.workspace.bank(warn=None),
-                self.workspace.settings(),
+                settings,
                 **self.options,
             )
         except USER_ERRORS as exc:  # a bad database, bank or config: one line, no traceback
             self.exit(return_code=1, message=f"quizzer: error: {exc}")
             return
+        self.session: DrillSession = session
+        self.add_mode("drill", self._drill_screen)
+        self.add_mode("stats", self._stats_screen)
+        self.add_mode("browse", self._browse_screen)
+        self.add_mode("settings", self._settings_screen)
+        self.switch_mode("drill")
+        self.apply_keymap(settings.keymap)
         for error in self.workspace.bank(warn=None).errors:
             self.notify(str(error), title="Bank problem (skipped)", severity="warning")
-        self.push_screen(DrillScreen(session))
+
+    def apply_keymap(self, keymap: dict[str, str]) -> None:
+        """Use the ``[keymap]`` of the config (binding id → keys); unknown ids are reported."""
+        from quizzer.tui.keys import binding_ids
+
+        known = binding_ids()
+        unknown = sorted(set(keymap) - known)
+        if unknown:
+            self.notify(
+                f"[keymap] has no binding {', '.join(unknown)} (see the help for the ids).",
+                title="Config",
+                severity="warning",
+            )
+        self.keymap = {k: v for k, v in keymap.items() if k in known}
+        self.set_keymap(self.keymap)
+
+    # -- modes -----------------------------------------------------------------------------
+
+    def _drill_screen(self) -> Screen:
+        from quizzer.tui.screens.drill import DrillScreen
+
+        return DrillScreen(self.session)
+
+    def _stats_screen(self) -> Screen:
+        from quizzer.tui.screens.stats import StatsScreen
+
+        ws = self.workspace
+        return StatsScreen(self.store, ws.bank(warn=None), ws.settings())
+
+    def _browse_screen(self) -> Screen:
+        from quizzer.tui.screens.browse import BrowseScreen
+
+        ws = self.workspace
+        return BrowseScreen(self.store, ws.bank(warn=None), ws.settings())
+
+    def _settings_screen(self) -> Screen:
+        from quizzer.tui.screens.settings import SettingsScreen
+
+        return SettingsScreen(self.workspace)
+
+    def action_mode(self, mode: str) -> None:
+        """Show ``mode`` (drill, stats, browse or settings) as it was left."""
+        if mode in MODE_NAMES and mode != self.current_mode:
+            self.switch_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The key of the mode on screen is not offered (it would do nothing), nor are mode
+        keys on screens that cover a mode (help)."""
+        if action == "mode" and parameters:
+            if not getattr(self.screen, "MODE_KEYS", True):
+                return False
+            return parameters[0] != self.current_mode and bool(self._modes)
+        return True
 
     def on_unmount(self) -> None:
         if store := getattr(self, "store", None):
             store.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette (Ctrl+P): the app's screens besides Textual's own commands."""
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Stats", "Heatmap, streaks, retention, forecast (s)", self.action_stats)
-        yield SystemCommand(
-            "Browse", "All questions; history, try, cram a topic (b)", self.action_browse
-        )
-        yield SystemCommand(
-            "Settings", "Retention, daily limits, rollover hour (,)", self.action_settings
-        )
-
-    def action_stats(self) -> None:
-        """Show the stats screen."""
-        from quizzer.tui.screens.stats import StatsScreen
-
-        if not isinstance(self.screen, StatsScreen):
-            ws = self.workspace
-            self.push_screen(StatsScreen(self.store, ws.bank(warn=None), ws.settings()))
-
-    def action_browse(self) -> None:
-        """Show the browse screen."""
-        from quizzer.tui.screens.browse import BrowseScreen
-
-        if not isinstance(self.screen, BrowseScreen):
-            ws = self.workspace
-            self.push_screen(BrowseScreen(self.store, ws.bank(warn=None), ws.settings()))
-
-    def action_settings(self) -> None:
-        """Show the settings screen."""
-        from quizzer.tui.screens.settings import SettingsScreen
-
-        if not isinstance(self.screen, SettingsScreen):
-            self.push_screen(SettingsScreen(self.workspace))
+        """Textual's own commands, less those that quizzer's keys already give."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
 
     def action_help(self) -> None:
         """Show the keys (or close the help when it is open)."""

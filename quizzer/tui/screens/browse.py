@@ -20,6 +20,7 @@ from quizzer.session import DrillSession
 from quizzer.stats.browse import BrowseRow, browse_rows, question_history
 from quizzer.store.db import Store
 from quizzer.tui.screens.drill import DrillScreen
+from quizzer.tui.screens.mode import ModeScreen
 
 COLUMNS = ("id", "topic", "state", "due", "lapses")
 HISTORY_COLUMNS = (
@@ -39,10 +40,25 @@ def _date(instant: datetime | None) -> str:
 class CramScreen(DrillScreen):
     """A drill that leaves the schedule alone; Escape goes back to browsing."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", key_display="Esc")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "back",
+            "Browse",
+            id="cram.back",
+            tooltip="Leave the answer box; again: back to browsing",
+        ),
+    ]
+
+    def action_back(self) -> None:
+        """Leave the answer box, or end the cram and go back to browsing."""
+        if self._answer_focused():
+            self.action_leave_answer()
+        else:
+            self.dismiss()
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(ModeScreen):
     """All questions: Enter opens one, c crams the highlighted question's topic."""
 
     DEFAULT_CSS = """
@@ -51,9 +67,20 @@ class BrowseScreen(Screen[None]):
     #topic-filter { width: 40; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", key_display="Esc"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("c", "cram", "Cram topic"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="browse.search",
+            tooltip="Search: words, topic:NAME, state:new|learning|review, tag:NAME",
+        ),
+        Binding(
+            "c",
+            "cram",
+            "Cram topic",
+            id="browse.cram",
+            tooltip="Drill the highlighted question's topic now; the schedule is not moved",
+        ),
     ]
 
     def __init__(self, store: Store, bank: Bank, settings: Settings) -> None:
@@ -71,6 +98,10 @@ class BrowseScreen(Screen[None]):
             )
         yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def home_widget(self) -> str:
+        """The table gets the focus when the search box is left."""
+        return "#questions"
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
@@ -145,8 +176,8 @@ class QuestionScreen(Screen[None]):
     #history { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", key_display="Esc"),
-        Binding("t", "try", "Try it"),
+        Binding("escape", "app.pop_screen", "Back", id="question.back"),
+        Binding("t", "try", "Try it", id="question.try"),
     ]
 
     def __init__(self, browse: BrowseScreen, question_id: str) -> None:

@@ -22,8 +22,14 @@ class DemoScreen(ModalScreen[None]):
     """Streams a snippet's output; Escape cancels a run or closes the panel."""
 
     BINDINGS = [
-        Binding("escape", "close", "Cancel / close"),
-        Binding("r", "rerun", "Run again"),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            id="demo.close",
+            tooltip="Cancel a running demo; close the panel",
+        ),
+        Binding("r", "rerun", "Run again", id="demo.rerun", tooltip="Run the snippet again"),
     ]
 
     def __init__(self, exercise: Exercise, bank_dir: Path, device: str = "auto") -> None:

@@ -36,16 +36,50 @@ class AnswerInput(Input):
 class DrillScreen(Screen[None]):
     """Ask, check, rate, repeat."""
 
+    RATE = Binding.Group("Rate", compact=True)
     BINDINGS = [
-        Binding("1", "rate(1)", "Again", show=True),
-        Binding("2", "rate(2)", "Hard"),
-        Binding("3", "rate(3)", "Good"),
-        Binding("4", "rate(4)", "Easy"),
-        Binding("enter", "accept", "Accept", key_display="⏎"),
-        Binding("d", "demo", "Demo"),
-        Binding("ctrl+t", "hint", "Hint"),
-        Binding("ctrl+z", "undo", "Undo"),
-        Binding("a", "study_ahead", "Study ahead"),
+        Binding(
+            "escape",
+            "leave_answer",
+            "Leave box",
+            id="leave-answer",
+            tooltip="Leave the answer box: letter keys act (Esc in another mode: back here)",
+        ),
+        Binding("i", "answer", "Answer", id="answer", tooltip="Back into the answer box"),
+        Binding(
+            "space,enter",
+            "accept",
+            "Accept",
+            id="accept",
+            tooltip="After checking: accept the suggested rating",
+        ),
+        Binding(
+            "1",
+            "rate(1)",
+            "Again",
+            id="rate-again",
+            group=RATE,
+            tooltip="Rate Again (forgot): the question comes back soon",
+        ),
+        Binding("2", "rate(2)", "Hard", id="rate-hard", group=RATE, tooltip="Rate Hard"),
+        Binding("3", "rate(3)", "Good", id="rate-good", group=RATE, tooltip="Rate Good"),
+        Binding("4", "rate(4)", "Easy", id="rate-easy", group=RATE, tooltip="Rate Easy"),
+        Binding(
+            "ctrl+t",
+            "hint",
+            "Hint",
+            id="hint",
+            tooltip="Show a hint (a correct answer after a hint suggests Hard)",
+        ),
+        Binding("d", "demo", "Demo", id="demo", tooltip="After checking: run the PyTorch demo"),
+        Binding("ctrl+z", "undo", "Undo", id="undo", tooltip="Undo the last review exactly"),
+        Binding(
+            "a",
+            "study_ahead",
+            "Study ahead",
+            id="study-ahead",
+            tooltip="When nothing is due: study the questions due soonest",
+        ),
     ]
 
     def __init__(self, session: DrillSession) -> None:
@@ -117,6 +151,7 @@ class DrillScreen(Screen[None]):
             self.query_one("#idle").display = False
             for widget_id in ("#prompt", "#options", "#answer"):
                 self.query_one(widget_id).display = True
+        self.remove_class("-graded")
         answer = self.query_one("#answer", Input)
         answer.disabled = False
         answer.value = ""
@@ -234,7 +269,11 @@ class DrillScreen(Screen[None]):
         answer = self.query_one("#answer", Input)
         answer.disabled = True
         self._set("#ratings", _ratings_line(result))
-        self.focus()
+        self.add_class("-graded")
+        body = self.query_one("#body", VerticalScroll)
+        body.focus()  # PgDn/arrows scroll the explanation at once
+        # once laid out: the verdict and the start of the explanation in view on a small screen
+        self.call_after_refresh(body.scroll_to_widget, self.query_one("#result"), animate=False)
         self.refresh_bindings()
 
     # -- actions -------------------------------------------------------------------------
@@ -245,6 +284,10 @@ class DrillScreen(Screen[None]):
             return self.mode == "rating"
         if action == "hint":
             return self.mode == "answering"
+        if action == "leave_answer":
+            return self.mode == "answering" and self._answer_focused()
+        if action == "answer":
+            return self.mode == "answering" and not self._answer_focused()
         if action == "demo":
             current = self.session.current
             return self.mode == "rating" and current is not None and bool(current.question.demo)
@@ -253,6 +296,23 @@ class DrillScreen(Screen[None]):
         if action == "study_ahead":
             return self.mode == "idle"
         return True
+
+    def _answer_focused(self) -> bool:
+        return self.focused is not None and self.focused.id == "answer"
+
+    def action_leave_answer(self) -> None:
+        """Leave the answer box, so that letter keys switch modes and run actions."""
+        self.query_one("#body").focus()
+
+    def action_answer(self) -> None:
+        """Go back into the answer box."""
+        self.query_one("#answer", Input).focus()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
 
     def action_rate(self, rating: int) -> None:
         """Commit the review with ``rating`` and move on."""
@@ -319,7 +379,7 @@ def _ratings_line(result: Result) -> str:
     for r, name in RATING_NAMES.items():
         part = f"[b]{r}[/b] {name} {result.intervals[r]}"
         parts.append(f"[reverse]{part}[/reverse]" if r == result.suggested else part)
-    return " · ".join(parts) + "   [dim]Enter = suggested[/]"
+    return " · ".join(parts) + "   [dim]Space = suggested[/]"
 
 
 def _when(instant: datetime) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from quizzer.config import DESCRIPTIONS, ConfigError, Settings, save_settings
+from quizzer.tui.screens.mode import ModeScreen
 from quizzer.workspace import Workspace
 
 
@@ -18,7 +18,7 @@ def _shown(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(ModeScreen):
     """One input per setting; Enter or Ctrl+S saves (checked first), Escape goes back."""
 
     DEFAULT_CSS = """
@@ -28,8 +28,9 @@ class SettingsScreen(Screen[None]):
     .setting-help { padding: 0 0 0 23; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", key_display="Esc"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding(
+            "ctrl+s", "save", "Save", id="settings.save", tooltip="Check and save the settings"
+        ),
     ]
 
     def __init__(self, workspace: Workspace) -> None:

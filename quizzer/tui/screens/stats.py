@@ -6,7 +6,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from quizzer.bank.loader import Bank
@@ -15,14 +14,14 @@ from quizzer.config import Settings
 from quizzer.stats.render import stats_page
 from quizzer.stats.summary import Stats, compute
 from quizzer.store.db import Store
+from quizzer.tui.screens.mode import ModeScreen
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(ModeScreen):
     """Heatmap, streaks, retention by topic, forecast, card states, weakest questions."""
 
     BINDINGS = [
-        Binding("escape,q,s", "app.pop_screen", "Back", key_display="Esc"),
-        Binding("r", "refresh", "Refresh"),
+        Binding("r", "refresh", "Refresh", id="stats.refresh", tooltip="Recompute every figure"),
     ]
 
     def __init__(self, store: Store, bank: Bank, settings: Settings) -> None:

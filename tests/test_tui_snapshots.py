@@ -1,0 +1,93 @@
+"""Every screen and state of the TUI as SVG snapshots at 120×36 and 80×24.
+
+The baselines under ``__snapshots__/`` were looked at by eye; ``pytest --snapshot-update``
+rewrites them after an intended change (look at the new ones before committing). The clock
+(``QUIZZER_NOW``), the seeds, the time zone and the sizes are fixed, and every test has its
+own database, so the pictures are the same on every run and under xdist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from quizzer.tui.app import QuizzerApp
+from quizzer.workspace import Workspace
+
+SIZES = {"120x36": (120, 36), "80x24": (80, 24)}
+TUI_BANK = FIXTURES / "tui_bank"
+Steps = Callable[..., Awaitable[None]]
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def keys(*presses: str) -> Steps:
+    """Press each key in turn, waiting for the work it starts (grading, previews)."""
+
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        for key in presses:
+            if len(key) > 1 and key.startswith("type:"):
+                await pilot.press(*key[5:])
+            else:
+                await pilot.press(key)
+            await _settle(pilot)
+        await pilot.pause(0.1)
+
+    return run
+
+
+ADAM = "type:theta - lr*m/(sqrt(v) + eps)"
+DRILL = {
+    "expression-question": ("Adam", keys()),
+    "expression-preview": ("Adam", keys(ADAM)),
+    "expression-correct": ("Adam", keys(ADAM, "enter")),
+    "expression-wrong": ("Adam", keys("type:theta - lr*m/v", "enter")),
+    "expression-revealed": ("Adam", keys("enter")),
+    "hints": ("Adam", keys("ctrl+t", "ctrl+t")),
+    "answer-box-left": ("Adam", keys("type:theta", "escape")),
+    "numeric-correct": ("Cross-entropy", keys("type:-ln(0.25)", "enter")),
+    "choice-correct": ("Number formats", keys("b", "enter")),
+    "recall-revealed": ("Divergences", keys("enter")),
+    "session-complete": ("Divergences", keys("enter", "4")),
+    "help": ("Adam", keys("question_mark")),
+    "help-scrolled": ("Adam", keys("question_mark", "pagedown")),
+    "palette-undo": ("Number formats", keys("b", "enter", "3", "ctrl+p", "type:undo")),
+}
+
+
+@pytest.fixture
+def tui_bank(monkeypatch: pytest.MonkeyPatch, utc: None) -> Path:
+    """The snapshot bank, in UTC."""
+    monkeypatch.setenv("QUIZZER_BANK", str(TUI_BANK))
+    return TUI_BANK
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("state", DRILL)
+def test_drill(snap_compare, tui_bank: Path, state: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    topic, steps = DRILL[state]
+    app = QuizzerApp(Workspace.resolve(), topic=topic, seed=7)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
+
+
+MODES = {
+    "stats": keys("escape", "s"),
+    "browse": keys("escape", "b"),
+    "settings": keys("escape", "comma"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("mode", MODES)
+def test_mode(snap_compare, history: Workspace, mode: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    app = QuizzerApp(history, seed=7)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=MODES[mode])
