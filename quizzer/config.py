@@ -5,9 +5,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
+
+from quizzer.errors import QuizzerError
 
 
-class ConfigError(ValueError):
+class ConfigError(QuizzerError, ValueError):
     """The config file cannot be read or holds a bad value."""
 
 
@@ -58,7 +61,7 @@ class Settings:
         current = getattr(self, key)
         text = text.strip()
         try:
-            value: object
+            value: Any  # the type of the setting named by key
             if isinstance(current, bool):
                 if text.lower() not in _BOOLS:
                     raise ValueError

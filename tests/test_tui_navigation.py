@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from test_tui import review_rows, screen_text
 
+from quizzer.context import DrillOptions
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.browse import BrowseScreen
 from quizzer.tui.screens.drill import DrillScreen
@@ -32,7 +33,7 @@ def _drill(app: QuizzerApp) -> DrillScreen:
 
 
 async def test_esc_leaves_the_answer_box_then_s_opens_stats_and_esc_returns() -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice", seed=3)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice", seed=3))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         await pilot.press("s")
@@ -47,7 +48,7 @@ async def test_esc_leaves_the_answer_box_then_s_opens_stats_and_esc_returns() ->
 
 
 async def test_modes_are_one_key_apart_and_one_esc_from_the_drill() -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice", seed=3)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice", seed=3))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         await pilot.press("escape")
@@ -68,7 +69,7 @@ async def test_modes_are_one_key_apart_and_one_esc_from_the_drill() -> None:
 
 
 async def test_switching_modes_and_back_keeps_the_drill_exactly_where_it_was() -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice", seed=3)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice", seed=3))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         drill = _drill(app)
@@ -97,7 +98,7 @@ async def test_switching_modes_and_back_keeps_the_drill_exactly_where_it_was() -
 
 
 async def test_space_accepts_the_suggested_rating(isolated: Path) -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice", seed=3)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice", seed=3))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         await pilot.press("b", "enter")
@@ -108,7 +109,7 @@ async def test_space_accepts_the_suggested_rating(isolated: Path) -> None:
 
 
 async def test_the_command_palette_runs_undo_and_shows_its_key(isolated: Path) -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice", seed=3)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice", seed=3))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         await pilot.press("b", "enter")
@@ -128,7 +129,7 @@ async def test_the_command_palette_runs_undo_and_shows_its_key(isolated: Path) -
 
 
 async def test_the_palette_offers_hint_while_answering() -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice", seed=3)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice", seed=3))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         await pilot.press("ctrl+p")
@@ -140,7 +141,7 @@ async def test_the_palette_offers_hint_while_answering() -> None:
 
 async def test_keymap_in_the_config_remaps_a_key_everywhere(isolated: Path) -> None:
     (isolated / "config.toml").write_text('fuzz = false\n[keymap]\nundo = "f6"\nstats = "f5"\n')
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice", seed=3)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice", seed=3))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         await pilot.press("b", "enter")

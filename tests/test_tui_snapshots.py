@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
+from quizzer.context import DrillOptions
 from quizzer.tui.app import QuizzerApp
 from quizzer.workspace import Workspace
 
@@ -75,7 +76,7 @@ def tui_bank(monkeypatch: pytest.MonkeyPatch, utc: None) -> Path:
 @pytest.mark.parametrize("state", DRILL)
 def test_drill(snap_compare, tui_bank: Path, state: str, size: str) -> None:  # type: ignore[no-untyped-def]
     topic, steps = DRILL[state]
-    app = QuizzerApp(Workspace.resolve(), topic=topic, seed=7)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic=topic, seed=7))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
 
 
@@ -89,5 +90,5 @@ MODES = {
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("mode", MODES)
 def test_mode(snap_compare, history: Workspace, mode: str, size: str) -> None:  # type: ignore[no-untyped-def]
-    app = QuizzerApp(history, seed=7)
+    app = QuizzerApp(history, DrillOptions(seed=7))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=MODES[mode])

@@ -15,6 +15,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizzer.context import Context, DrillOptions
+from quizzer.errors import QuizzerError, format_error
 from quizzer.tui.commands import KeyCommands
 from quizzer.workspace import Workspace
 
@@ -76,36 +78,22 @@ class QuizzerApp(App[None]):
         ),
     ]
 
-    def __init__(
-        self,
-        workspace: Workspace,
-        *,
-        topic: str | None = None,
-        limit: int | None = None,
-        seed: int | None = None,
-        cram: bool = False,
-        fuzz: bool | None = None,
-    ) -> None:
+    def __init__(self, workspace: Workspace, options: DrillOptions | None = None) -> None:
         super().__init__()
         self.workspace = workspace
-        self.options = {"topic": topic, "limit": limit, "seed": seed, "cram": cram, "fuzz": fuzz}
+        self.options = options or DrillOptions()
+        self.context: Context | None = None
+        """Opened on mount; None until then, or when opening failed."""
         self.keymap: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        from quizzer.errors import USER_ERRORS
         from quizzer.session import DrillSession
 
         try:
-            self.store = self.workspace.store()
-            settings = self.workspace.settings()
-            session = DrillSession(
-                self.store,
-                self.workspace.bank(warn=None),
-                settings,
-                **self.options,
-            )
-        except USER_ERRORS as exc:  # a bad database, bank or config: one line, no traceback
-            self.exit(return_code=1, message=f"quizzer: error: {exc}")
+            self.context = self.workspace.open(warn=None)
+            session = DrillSession(self.context, self.options)
+        except QuizzerError as exc:  # a bad database, bank or config: one line, no traceback
+            self.exit(return_code=exc.exit_code, message=format_error(exc))
             return
         self.session: DrillSession = session
         self.add_mode("drill", self._drill_screen)
@@ -113,8 +101,8 @@ class QuizzerApp(App[None]):
         self.add_mode("browse", self._browse_screen)
         self.add_mode("settings", self._settings_screen)
         self.switch_mode("drill")
-        self.apply_keymap(settings.keymap)
-        for error in self.workspace.bank(warn=None).errors:
+        self.apply_keymap(self.context.settings.keymap)
+        for error in self.context.bank.errors:
             self.notify(str(error), title="Bank problem (skipped)", severity="warning")
 
     def apply_keymap(self, keymap: dict[str, str]) -> None:
@@ -142,19 +130,20 @@ class QuizzerApp(App[None]):
     def _stats_screen(self) -> Screen:
         from quizzer.tui.screens.stats import StatsScreen
 
-        ws = self.workspace
-        return StatsScreen(self.store, ws.bank(warn=None), ws.settings())
+        assert self.context is not None
+        return StatsScreen(self.context)
 
     def _browse_screen(self) -> Screen:
         from quizzer.tui.screens.browse import BrowseScreen
 
-        ws = self.workspace
-        return BrowseScreen(self.store, ws.bank(warn=None), ws.settings())
+        assert self.context is not None
+        return BrowseScreen(self.context)
 
     def _settings_screen(self) -> Screen:
         from quizzer.tui.screens.settings import SettingsScreen
 
-        return SettingsScreen(self.workspace)
+        assert self.context is not None
+        return SettingsScreen(self.context)
 
     def action_mode(self, mode: str) -> None:
         """Show ``mode`` (drill, stats, browse or settings) as it was left."""
@@ -171,8 +160,8 @@ class QuizzerApp(App[None]):
         return True
 
     def on_unmount(self) -> None:
-        if store := getattr(self, "store", None):
-            store.close()
+        if self.context is not None:
+            self.context.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own commands, less those that quizzer's keys already give."""

@@ -8,12 +8,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from quizzer.bank.loader import Bank
-from quizzer.clock import now
-from quizzer.config import Settings
+from quizzer.context import Context
 from quizzer.stats.render import stats_page
 from quizzer.stats.summary import Stats, compute
-from quizzer.store.db import Store
 from quizzer.tui.screens.mode import ModeScreen
 
 
@@ -24,11 +21,9 @@ class StatsScreen(ModeScreen):
         Binding("r", "refresh", "Refresh", id="stats.refresh", tooltip="Recompute every figure"),
     ]
 
-    def __init__(self, store: Store, bank: Bank, settings: Settings) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
-        self.store = store
-        self.bank = bank
-        self.settings = settings
+        self.context = context
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-body"):
@@ -45,7 +40,8 @@ class StatsScreen(ModeScreen):
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
         """Compute the stats in a thread: a long history takes a moment."""
-        stats = compute(self.store, self.bank, now(), self.settings)
+        ctx = self.context
+        stats = compute(ctx.store, ctx.bank, ctx.clock(), ctx.settings)
         self.app.call_from_thread(self._show, stats)
 
     def _show(self, stats: Stats) -> None:
