@@ -166,6 +166,11 @@ class DrillSession:
         """The current instant."""
         return self.context.clock()
 
+    def reload_settings(self) -> None:
+        """Grade with the context's current settings from the next answer on (the settings
+        screen saved new ones)."""
+        self.__dict__.pop("scheduler", None)
+
     @functools.cached_property
     def scheduler(self) -> fsrs.Scheduler:
         """The FSRS scheduler, built on the first grade: importing fsrs is not free, and the

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import tomllib
-from pathlib import Path
 
 from test_tui_stats import screen_lines
 
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.browse import BrowseScreen, CramScreen, QuestionScreen
-from quizzer.tui.screens.settings import SettingsScreen
 from quizzer.workspace import Workspace
 
 SIZE = (110, 32)
@@ -99,24 +96,3 @@ async def test_c_crams_the_highlighted_topic(history: Workspace) -> None:
         session = app.screen.session
         assert session.cram
         assert session.total == 4  # every Sample recall question, due or not
-
-
-async def test_settings_screen_saves_checked_values(history: Workspace, isolated: Path) -> None:
-    app = QuizzerApp(history)
-    async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
-        app.action_mode("settings")
-        await _settle(pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        box = app.screen.query_one("#set-new_per_day")
-        box.value = "7"  # type: ignore[attr-defined]
-        box.focus()
-        await pilot.press("enter")
-        await _settle(pilot)
-        assert tomllib.loads((isolated / "config.toml").read_text())["new_per_day"] == 7
-        box = app.screen.query_one("#set-desired_retention")
-        box.value = "2"  # type: ignore[attr-defined]
-        box.focus()
-        await pilot.press("enter")
-        await _settle(pilot)
-        assert tomllib.loads((isolated / "config.toml").read_text())["desired_retention"] == 0.9

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from textual.widgets import Input
 
 from quizzer.context import DrillOptions
 from quizzer.tui.app import QuizzerApp
@@ -41,6 +42,9 @@ def keys(*presses: str) -> Steps:
             else:
                 await pilot.press(key)
             await _settle(pilot)
+        # a blinking cursor would make the picture depend on the moment it is taken
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
         await pilot.pause(0.1)
 
     return run
@@ -89,6 +93,9 @@ MODES = {
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("mode", MODES)
-def test_mode(snap_compare, history: Workspace, mode: str, size: str) -> None:  # type: ignore[no-untyped-def]
+def test_mode(
+    snap_compare, history: Workspace, mode: str, size: str, isolated: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HOME", str(isolated))  # the config file shows as ~/config.toml
     app = QuizzerApp(history, DrillOptions(seed=7))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=MODES[mode])

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Markdown, Select, Static
+from textual.widgets import DataTable, Input, Markdown, Select, Static
 
 from quizzer.bank.render import render_math
 from quizzer.context import Context, DrillOptions
@@ -20,6 +20,7 @@ from quizzer.session import DrillSession
 from quizzer.stats.browse import BrowseRow, browse_rows, question_history
 from quizzer.tui.screens.drill import DrillScreen
 from quizzer.tui.screens.mode import ModeScreen
+from quizzer.tui.widgets.footer import CoalescingFooter
 
 COLUMNS = ("id", "topic", "state", "due", "lapses")
 HISTORY_COLUMNS = (
@@ -94,7 +95,7 @@ class BrowseScreen(ModeScreen):
                 [(t, t) for t in self.context.bank.topics()], prompt="all topics", id="topic-filter"
             )
         yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield CoalescingFooter()
 
     def home_widget(self) -> str:
         """The table gets the focus when the search box is left."""
@@ -191,7 +192,7 @@ class QuestionScreen(Screen[None]):
             yield Markdown(render_math(q.prompt), id="question-prompt")
             yield Static("", id="question-schedule")
             yield DataTable(id="history", cursor_type="none")
-        yield Footer()
+        yield CoalescingFooter()
 
     def on_mount(self) -> None:
         self.on_screen_resume()

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Log, Static
+from textual.widgets import Log, Static
 
 from quizzer.session import Exercise
+from quizzer.tui.widgets.footer import CoalescingFooter
 
 
 class DemoScreen(ModalScreen[None]):
@@ -47,7 +48,7 @@ class DemoScreen(ModalScreen[None]):
             )
             yield Log(id="demo-log", highlight=False)
             yield Static("", id="demo-status")
-        yield Footer()
+        yield CoalescingFooter()
 
     def on_mount(self) -> None:
         self.run_demo()

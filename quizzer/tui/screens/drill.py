@@ -20,7 +20,11 @@ from quizzer.presentation import status_colour, status_text
 from quizzer.session import DrillSession, Result
 from quizzer.store.db import StoreError
 from quizzer.tui.widgets.footer import CoalescingFooter
+from quizzer.tui.widgets.math import labelled
 from quizzer.tui.widgets.rich_text import MarkdownView
+
+EXPLANATION_LINES = 3
+"""How much of the explanation is brought into view with the verdict."""
 
 
 class AnswerInput(Input):
@@ -34,7 +38,6 @@ class AnswerInput(Input):
 class DrillScreen(Screen[None]):
     """Ask, check, rate, repeat."""
 
-    RATE = Binding.Group("Rate", compact=True)
     BINDINGS = [
         Binding(
             "escape",
@@ -51,17 +54,32 @@ class DrillScreen(Screen[None]):
             id="accept",
             tooltip="After checking: accept the suggested rating",
         ),
+        # the ratings bar shows 1-4 with their intervals, so the footer need not
         Binding(
             "1",
             "rate(1)",
             "Again",
             id="rate-again",
-            group=RATE,
-            tooltip="Rate Again (forgot): the question comes back soon",
+            show=False,
+            tooltip="Rate Again: not known; asked again in a few minutes",
         ),
-        Binding("2", "rate(2)", "Hard", id="rate-hard", group=RATE, tooltip="Rate Hard"),
-        Binding("3", "rate(3)", "Good", id="rate-good", group=RATE, tooltip="Rate Good"),
-        Binding("4", "rate(4)", "Easy", id="rate-easy", group=RATE, tooltip="Rate Easy"),
+        Binding(
+            "2",
+            "rate(2)",
+            "Hard",
+            id="rate-hard",
+            show=False,
+            tooltip="Rate Hard: known with effort",
+        ),
+        Binding("3", "rate(3)", "Good", id="rate-good", show=False, tooltip="Rate Good: known"),
+        Binding(
+            "4",
+            "rate(4)",
+            "Easy",
+            id="rate-easy",
+            show=False,
+            tooltip="Rate Easy: known at once; the longest interval",
+        ),
         Binding(
             "ctrl+t",
             "hint",
@@ -216,7 +234,7 @@ class DrillScreen(Screen[None]):
         line = (
             f"[red]{escape(verdict.feedback)}[/]"
             if verdict.status == "invalid"
-            else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
+            else labelled("read as:", verdict.interpreted or text)
         )
         if self.mode == "answering":
             self.app.call_from_thread(self._set, "#preview", line)
@@ -250,11 +268,11 @@ class DrillScreen(Screen[None]):
         assert exercise is not None
         lines = [f"[b {status_colour(result.status)}]{status_text(result.status)}[/]"]
         if result.interpreted:
-            lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
+            lines.append(labelled("read as:", result.interpreted))
         if result.feedback and result.status is not Status.REVEALED:
             lines.append(escape(result.feedback))
         if result.expected and result.status is not Status.CORRECT:
-            lines.append(f"[dim]answer:[/] {escape(result.expected)}")
+            lines.append(labelled("answer:", result.expected))
         self._set("#verdict", "\n".join(lines))
         self._set("#preview", "")
         explanation = render_math(exercise.question.explanation.strip())
@@ -269,9 +287,19 @@ class DrillScreen(Screen[None]):
         self.add_class("-graded")
         body = self.query_one("#body", VerticalScroll)
         body.focus()  # PgDn/arrows scroll the explanation at once
-        # once laid out: the verdict and the start of the explanation in view on a small screen
-        self.call_after_refresh(body.scroll_to_widget, self.query_one("#result"), animate=False)
+        self.call_after_refresh(self._bring_result_into_view)
         self.refresh_bindings()
+
+    def _bring_result_into_view(self) -> None:
+        """Scroll just enough to show the verdict and the first lines of the explanation
+        (on a small terminal they start below the fold), never past the verdict's top."""
+        body = self.query_one("#body", VerticalScroll)
+        verdict = self.query_one("#verdict").region
+        explanation = self.query_one("#explanation").region
+        wanted_bottom = explanation.y + min(explanation.height, EXPLANATION_LINES)
+        overflow = wanted_bottom - body.region.bottom
+        if overflow > 0:
+            body.scroll_relative(y=min(overflow, verdict.y - body.region.y), animate=False)
 
     # -- actions -------------------------------------------------------------------------
 

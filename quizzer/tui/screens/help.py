@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from quizzer.tui.widgets.footer import CoalescingFooter
 
 ANSWER_SYNTAX = [
     ("x^2, x**2, x²", "power"),
@@ -21,7 +23,7 @@ ANSWER_SYNTAX = [
     ("step(x), Heaviside(x), x > 0", "step function; a comparison is 0 or 1"),
     ("1 if x > 0 else 0, max, min", "piecewise definitions"),
     ("1.204, 3/4, 2.5e-3", "numeric answers: a plain number"),
-    ("a · 2 · a, c · the option text", "choices: a letter, a number or the text"),
+    ("b  ·  2  ·  a, c  ·  option text", "choices: a letter, a number, several, or the text"),
     ("(empty) Enter", "show the solution (counts as not known)"),
 ]
 
@@ -55,7 +57,7 @@ class HelpScreen(Screen[None]):
     MODE_KEYS = False
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
-        Binding("pagedown,space", "scroll('page_down')", "Page down", id="help.page-down"),
+        Binding("pagedown", "scroll('page_down')", "Page down", id="help.page-down"),
         Binding("pageup", "scroll('page_up')", "Page up", id="help.page-up"),
     ]
 
@@ -63,7 +65,7 @@ class HelpScreen(Screen[None]):
         keymap = getattr(self.app, "keymap", None)
         with VerticalScroll(id="help-body"):
             yield Static(help_page(keymap), id="help-page")
-        yield Footer()
+        yield CoalescingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

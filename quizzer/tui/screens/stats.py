@@ -6,12 +6,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from quizzer.context import Context
 from quizzer.stats.render import stats_page
 from quizzer.stats.summary import Stats, compute
 from quizzer.tui.screens.mode import ModeScreen
+from quizzer.tui.widgets.footer import CoalescingFooter
 
 
 class StatsScreen(ModeScreen):
@@ -28,7 +29,7 @@ class StatsScreen(ModeScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-body"):
             yield Static("[dim]computing…[/]", id="stats-page")
-        yield Footer()
+        yield CoalescingFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()

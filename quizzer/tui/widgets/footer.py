@@ -10,11 +10,17 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
+COMPACT_BELOW = 100
+"""Narrower than this many columns, the keys are drawn without padding, so more fit."""
+
 
 class CoalescingFooter(Footer):
-    """Textual's Footer, recomposed at most once per refresh."""
+    """Textual's Footer, recomposed at most once per refresh; compact on narrow terminals."""
 
     _pending = False
+
+    def on_resize(self) -> None:
+        self.compact = self.size.width < COMPACT_BELOW
 
     def bindings_changed(self, screen: Screen) -> None:
         """Note the change; the footer is rebuilt once, after the current burst."""
