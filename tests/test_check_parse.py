@@ -140,7 +140,9 @@ def test_literal_numbers(text: str, value: float) -> None:
     assert literal is not None and float(literal.value) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("text", ["ln(0.3)", "2^x", "x", "1/0", "1e999", "1.2.3", "nan", "1 2", "e^2"])
+@pytest.mark.parametrize(
+    "text", ["ln(0.3)", "2^x", "x", "1/0", "1e999", "1.2.3", "nan", "1 2", "e^2"]
+)
 def test_not_literal_numbers(text: str) -> None:
     assert read_literal(text) is None
 

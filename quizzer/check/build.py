@@ -17,6 +17,7 @@ MAX_EXPONENT = 1000
 MAX_SYMBOLIC_EXPONENT = 10_000
 """A power of a variable such as (x − a)^6000 stays symbolic, so it may go higher."""
 MAX_RESULT_DIGITS = 1000
+MAX_FACTORIAL = 1000
 
 _UNARY = {
     "exp": sympy.exp,
@@ -33,6 +34,12 @@ _UNARY = {
     "relu": relu,
     "heaviside": sympy.Heaviside,
     "phi": Phi,
+    "sign": sympy.sign,
+    "atan": sympy.atan,
+    "asin": sympy.asin,
+    "acos": sympy.acos,
+    "floor": sympy.floor,
+    "ceil": sympy.ceiling,
     "log10": lambda a: sympy.log(a, 10),
     "log2": lambda a: sympy.log(a, 2),
 }
@@ -179,6 +186,8 @@ class _Builder:
             if any(a == 0 for a in args):
                 raise AnswerError(f"log of 0 at column {token.col}")
             return sympy.log(*args)
+        if name in ("factorial", "binomial"):
+            return _combinatorial(name, args, token.col)
         if name == "max":
             return sympy.Max(*args)
         if name == "min":
@@ -196,6 +205,16 @@ class _Builder:
             value, cond = argument.elts
             pieces.append((self.value(value), self.condition(cond)))
         return sympy.Piecewise(*pieces)
+
+
+def _combinatorial(name: str, args: list[sympy.Expr], col: int) -> sympy.Expr:
+    """n! and C(n, k), refusing numbers so large that the result could not be held."""
+    n = args[0]
+    if n.is_number and (not n.is_real or abs(float(n)) > MAX_FACTORIAL):
+        raise AnswerError(f"the factorial at column {col} is too large (at most {MAX_FACTORIAL}!)")
+    if name == "factorial":
+        return sympy.factorial(n)
+    return sympy.binomial(n, args[1])
 
 
 def _log10(value: sympy.Rational) -> float:

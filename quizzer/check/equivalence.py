@@ -120,9 +120,7 @@ def compare_expressions(
         return Equivalence(True, "symbolic")
     arguments = tuple(variables) + tuple(name for name, _ in fixed)
     fixed_values = tuple(v for _, v in fixed)
-    ranges = tuple(
-        (name, tuple(map(float, (domain or {}).get(name, DEFAULT_DOMAIN)))) for name in variables
-    )
+    ranges = tuple((name, _limits((domain or {}).get(name, DEFAULT_DOMAIN))) for name in variables)
     base = _reference_points(reference, tuple(variables), ranges, fixed, samples, seed)
     answer_function = compile_float(answer, arguments)
     extra = _probe_points(
@@ -203,6 +201,11 @@ def _noise_floor(
         return NOISE * max(sizes) if sizes else None
 
     return floor
+
+
+def _limits(bounds: tuple[float, float] | Sequence[float]) -> tuple[float, float]:
+    low, high = bounds
+    return float(low), float(high)
 
 
 def _agreement(
@@ -290,9 +293,9 @@ def _reference_points(
         width = hi - lo
         for special in (0.0, 1e-3 * width, -1e-3 * width, 1e-6 * width, -1e-6 * width):
             if lo <= special <= hi:
-                values = list(points[0].values)
-                values[position] = special
-                point = _special(function, guards, tuple(values), fixed_values)
+                moved = list(points[0].values)
+                moved[position] = special
+                point = _special(function, guards, tuple(moved), fixed_values)
                 if point is not None:
                     points.append(point)
     points += _probe_points(kinks, function, arguments, variables, ranges, fixed_values, points)
@@ -542,6 +545,18 @@ def _degree_bound(expr: sympy.Basic) -> float:
     if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
         return _degree_bound(expr.base) * int(expr.exp)
     return math.inf
+
+
+def _precise_noise(
+    answer: sympy.Expr, reference: sympy.Expr, at: Mapping[sympy.Symbol, sympy.Float]
+) -> float:
+    """Rounding at ``HIGH_PRECISION_DIGITS``, relative to the largest term of either side."""
+    sizes = [
+        abs(value)
+        for term in (*Add.make_args(answer), *Add.make_args(reference))
+        if (value := _precise(term, at, HIGH_PRECISION_DIGITS)) is not None
+    ]
+    return 10.0 ** (5 - HIGH_PRECISION_DIGITS) * float(max(sizes)) if sizes else 0.0
 
 
 def _precise(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 from quizzer.check.numbers import close, round_figures, within
 
@@ -73,7 +74,8 @@ _PLAUSIBLE_FACTORS: tuple[tuple[float, str], ...] = (
 def figures_needed(reference: float, rtol: float, atol: float = 0.0) -> int:
     """The fewest significant figures whose rounding of ``reference`` is within tolerance."""
     for figures in range(1, 16):
-        if within(round_figures(reference, figures), reference, rtol, atol):
+        rounded = round_figures(reference, figures)
+        if within(Fraction(rounded), reference, rtol, atol):
             return figures
     return 16
 

@@ -115,6 +115,28 @@ def reference_value(
     raise CheckError(f"a {model.kind} answer has no numeric reference value")
 
 
+def render_reference(
+    spec: Mapping[str, Any] | BaseModel, params: Mapping[str, float] | None = None
+) -> str | None:
+    """The reference answer for display: a formula, a number, a vector or the options."""
+    model = load_spec(spec)
+    params = dict(params or {})
+    if isinstance(model, RecallSpec):
+        return None
+    if isinstance(model, ChoiceSpec):
+        options = model.options
+        return ", ".join(
+            f"{chr(ord('a') + options.index(c))}) {c}"
+            for c in sorted(model.correct_set, key=options.index)
+        )
+    if isinstance(model, ExpressionSpec):
+        return preview(model, model.value, params).interpreted or model.value
+    value = reference_value(model, params)
+    if isinstance(value, list):
+        return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
+    return f"{value:.6g}"
+
+
 def evaluate_at(
     expr_text: str, values: Mapping[str, float], variables: Sequence[str] | None = None
 ) -> float:
@@ -314,7 +336,9 @@ def _split_vector(text: str) -> list[str]:
     stripped = text.strip()
     if len(stripped) >= 2 and stripped[0] + stripped[-1] in {"[]", "()"}:
         stripped = stripped[1:-1]
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in stripped:
         depth += (ch == "(") - (ch == ")")
         if ch in ",;" and depth == 0:
@@ -330,7 +354,7 @@ def _split_vector(text: str) -> list[str]:
 
 def _read_vector(
     answer: str, params: Mapping[str, float], allow_expression: bool
-) -> list[tuple[float, str, str | None]]:
+) -> list[tuple[Fraction | float, str, Literal | None]]:
     entries = []
     for index, part in enumerate(_split_vector(answer), start=1):
         try:
@@ -381,6 +405,10 @@ def _read_choice(spec: ChoiceSpec, answer: str) -> set[int]:
         return {normalized[whole]}
     if not whole:
         raise AnswerError("the answer is empty: pick an option")
+    # several option texts, one per line or separated by ";" (texts may contain commas)
+    texts = [" ".join(p.split()) for p in re.split(r"[;\n]", answer.lower()) if p.strip()]
+    if len(texts) > 1 and all(t in normalized for t in texts):
+        return {normalized[t] for t in texts}
     parts = [p.strip() for p in re.split(r"[,;]|\band\b", whole) if p.strip()]
     if len(parts) == 1 and re.fullmatch(r"(?:[a-z]|\d+)(?:\s+(?:[a-z]|\d+))+", parts[0]):
         parts = parts[0].split()

@@ -158,9 +158,9 @@ def within(answer: float | Fraction, reference: float, rtol: float, atol: float 
     return abs(a - r) <= exact(atol) + exact(rtol) * abs(r)
 
 
-def round_figures(value: float | Fraction, figures: int) -> Decimal:
+def round_figures(value: float | Fraction | Decimal, figures: int) -> Decimal:
     """``value`` rounded half up to ``figures`` significant figures, on its decimal text."""
-    number = exact(value)
+    number = Fraction(value) if isinstance(value, Decimal) else exact(value)
     if number == 0:
         return Decimal(0)
     with localcontext() as context:
