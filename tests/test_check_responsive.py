@@ -7,6 +7,7 @@ import time
 import pytest
 
 from quizzer.check import CheckError, preview, reference_value, render_reference
+from quizzer.context import DrillOptions
 from quizzer.tui.app import QuizzerApp
 from quizzer.workspace import Workspace
 
@@ -54,7 +55,7 @@ async def test_the_tui_stays_responsive_while_a_huge_power_is_typed(
     from conftest import FIXTURES
 
     monkeypatch.setenv("QUIZZER_BANK", str(FIXTURES / "numeric_bank"))
-    app = QuizzerApp(Workspace.resolve(), topic="Numeric", seed=1)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Numeric", seed=1))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
