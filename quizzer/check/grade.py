@@ -276,10 +276,10 @@ def _read_number(
         )
     interpreted = render(expr)
     arguments = tuple(sorted(params))
-    value = compile_float(expr, arguments)(*(float(params[a]) for a in arguments))
-    if value is None:
+    evaluated = compile_float(expr, arguments)(*(float(params[a]) for a in arguments))
+    if evaluated is None:
         raise AnswerError("your expression has no finite real value")
-    return value, interpreted, None
+    return evaluated, interpreted, None
 
 
 # --- vector ----------------------------------------------------------------------------
