@@ -23,7 +23,7 @@ import functools
 import math
 import random
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import sympy
@@ -416,7 +416,9 @@ def _roots(
     return roots
 
 
-def _bisect(at, left: float, right: float, left_value: float) -> float:  # type: ignore[no-untyped-def]
+def _bisect(
+    at: Callable[[float], float | None], left: float, right: float, left_value: float
+) -> float:
     for _ in range(60):
         middle = (left + right) / 2
         g = at(middle)
