@@ -73,7 +73,8 @@ class Settings:
                 value = type(current)(text)
         except ValueError:
             raise ConfigError(f"setting {key}: {text!r} is not a valid value") from None
-        return replace(self, **{key: value}).validate()
+        changes: dict[str, Any] = {key: value}
+        return replace(self, **changes).validate()
 
 
 _BOOLS = {"true": True, "yes": True, "on": True, "1": True}

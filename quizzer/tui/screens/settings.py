@@ -126,7 +126,7 @@ class SettingsScreen(ModeScreen):
         field_id = f"set-{key}"
         if isinstance(value, bool):
             return Switch(value, id=field_id)
-        if key == "rollover_hour":
+        if key == "rollover_hour" and isinstance(value, int):
             hours = [(f"{h:02d}:00", h) for h in range(24)]
             return Select(hours, value=value, allow_blank=False, id=field_id, compact=True)
         if key in INTEGER_KEYS:
