@@ -105,6 +105,14 @@ def validate_question(
                 report(f"reference answer uses {name!r}, which is not in variables")
         for name in sorted(set(spec.domain) - allowed - _names_in(spec.value)):
             report(f"domain names {name!r}, which the answer does not use")
+    elif spec.kind == "derivation":
+        texts = [spec.start, spec.target, *spec.accept, *spec.steps]
+        used = set().union(*(_names_in(t) for t in texts))
+        if spec.variables is not None:
+            for name in sorted(used - declared - set(spec.variables)):
+                report(f"derivation uses {name!r}, which is not in variables")
+        for name in sorted(set(spec.domain) - declared - set(spec.variables or ()) - used):
+            report(f"domain names {name!r}, which the derivation does not use")
 
     # choice: correct among options (also enforced by the schema for parsed models)
     if spec.kind == "choice":
@@ -156,6 +164,8 @@ def _check_grading(
             text = _vector_text(refs) if spec.kind == "vector" else _number_text(refs[0])
         elif spec.kind == "expression":
             text = spec.value
+        elif spec.kind == "derivation":
+            text = "\n".join(spec.steps)
         else:  # choice
             correct = sorted(spec.options.index(c) for c in spec.correct_set)
             text = ", ".join(chr(ord("a") + i) for i in correct)
@@ -190,9 +200,12 @@ def _check_grading(
 
 
 def _as_typed(spec, answer: str, params: dict[str, float]) -> str | None:  # type: ignore[no-untyped-def]
-    """A mistake as the user would type it: numbers for numeric/vector, text otherwise."""
+    """A mistake as the user would type it: numbers for numeric/vector, and for a derivation
+    the model derivation with the mistake as its second line; the text otherwise."""
     from quizzer.check import CheckError, reference_value
 
+    if spec.kind == "derivation":
+        return "\n".join([spec.steps[0], answer, *spec.steps[1:]])
     if spec.kind not in ("numeric", "vector"):
         return answer
     try:

@@ -24,6 +24,7 @@ from quizzer.check.lexer import Names
 from quizzer.check.parse import parse, parse_literal
 from quizzer.check.spec import (
     ChoiceSpec,
+    DerivationSpec,
     ExpressionSpec,
     NumericSpec,
     RecallSpec,
@@ -64,6 +65,10 @@ def grade(
             return _grade_vector(model, answer, params, mistakes)
         if isinstance(model, ChoiceSpec):
             return _grade_choice(model, answer, mistakes)
+        if isinstance(model, DerivationSpec):
+            from quizzer.check import derivation
+
+            return derivation.grade(model, answer, params, mistakes)
         return _grade_expression(model, answer, params, mistakes)
     except AnswerError as error:
         return Verdict("invalid", _sentence(str(error)), error.interpreted)
@@ -82,6 +87,10 @@ def preview(
     try:
         if isinstance(model, RecallSpec):
             return Verdict("ungraded")
+        if isinstance(model, DerivationSpec):
+            from quizzer.check import derivation
+
+            return derivation.preview(model, answer, params)
         if isinstance(model, NumericSpec):
             interpreted = _read_number(answer, params, model.allow_expression)[1]
         elif isinstance(model, VectorSpec):
@@ -91,7 +100,8 @@ def preview(
             interpreted = _describe_choice(model, _read_choice(model, answer))
         else:
             variables = _expression_reference(model, frozenset(params))[1]
-            interpreted = render(read(answer, _answer_names(variables, params)))
+            names = _answer_names(variables, params)
+            interpreted = render(read(answer, names, keep_derivatives=True))
     except AnswerError as error:
         return Verdict("invalid", _sentence(str(error)), error.interpreted)
     except CheckError:

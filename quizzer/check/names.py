@@ -30,6 +30,7 @@ FUNCTIONS: dict[str, tuple[str, int, int]] = {
     "Phi": ("phi", 1, 1),
     "Φ": ("phi", 1, 1),
     "Piecewise": ("piecewise", 1, 10),
+    "diff": ("diff", 2, 2),
 }
 
 CONSTANTS: dict[str, str] = {"e": "e", "pi": "pi", "π": "pi"}

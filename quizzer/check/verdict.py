@@ -9,18 +9,34 @@ Status = Literal["correct", "incorrect", "invalid", "timeout", "ungraded"]
 
 
 @dataclass(frozen=True)
+class LineMark:
+    """One line of a multi-line (derivation) answer: how it was read and whether it follows.
+
+    ``follows`` is None before grading; ``note`` says why a line could not be read.
+    """
+
+    number: int
+    text: str
+    shown: str | None = None
+    follows: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What the checker concluded about one answer.
 
     ``interpreted`` is how the answer was read (a Unicode rendering), ``expected`` the
     reference answer rendered for display. ``invalid`` costs the user nothing: the text
-    could not be read or is not allowed here, and they may try again.
+    could not be read or is not allowed here, and they may try again. ``lines`` marks each
+    line of a derivation.
     """
 
     status: Status
     feedback: str = ""
     interpreted: str | None = None
     expected: str | None = None
+    lines: tuple[LineMark, ...] = ()
     correct: bool = field(init=False)
 
     def __post_init__(self) -> None:
