@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from quizzer.bank.render import render_math
+from quizzer.check.verdict import LineMark
 from quizzer.schedule.scheduler import RATING_NAMES
-from quizzer.session import REVEALED, DrillSession, Exercise, Result
+from quizzer.session import REVEALED, DrillSession, Exercise, Result, model_derivation
 
 STATUS_LINES = {
     "correct": "Correct.",
@@ -32,7 +33,18 @@ def format_exercise(session: DrillSession, exercise: Exercise) -> str:
     ]
     if q.answer.kind == "choice":
         lines += [f"  {letter(i)}) {render_math(o)}" for i, o in enumerate(q.answer.options)]
+    if q.answer.kind == "derivation":
+        lines.append("(one step per line; an empty line ends the derivation)")
     return "\n".join(lines)
+
+
+def format_marks(marks: tuple[LineMark, ...]) -> list[str]:
+    """One line per derivation line: ✓ or ✗, its number, and how it was read."""
+    return [
+        f"  {'✓' if m.follows else '✗' if m.follows is not None else ' '} {m.number:>2}  "
+        f"{m.shown or m.text}"
+        for m in marks
+    ]
 
 
 def format_ratings(result: Result) -> str:
@@ -43,11 +55,16 @@ def format_ratings(result: Result) -> str:
 def format_result(exercise: Exercise, result: Result) -> str:
     """The verdict block: verdict, how the answer was read, feedback, the solution."""
     lines = [STATUS_LINES.get(result.status, result.status)]
-    if result.interpreted:
+    if result.lines:
+        lines += format_marks(result.lines)
+    elif result.interpreted:
         lines.append(f"  read as: {result.interpreted}")
     if result.feedback and result.status != REVEALED:
         lines.append(f"  {result.feedback}")
-    if result.expected and result.status != "correct":
+    model = model_derivation(exercise)
+    if model is not None:
+        lines += ["  model derivation:", *(f"    {step}" for step in model.splitlines())]
+    elif result.expected and result.status != "correct":
         lines.append(f"  answer: {result.expected}")
     if explanation := exercise.question.explanation.strip():
         lines += ["", render_math(explanation)]
@@ -66,12 +83,25 @@ def _read(inp: TextIO, out: TextIO, prompt: str) -> str | None:
     return line.rstrip("\r\n")
 
 
+def _read_derivation(inp: TextIO, out: TextIO) -> str | None:
+    """Lines until an empty one (or the end of input); ``?`` alone on the first line asks
+    for a hint. None when input ends before anything is typed."""
+    first = _read(inp, out, "answer> ")
+    if first is None or not first.strip() or first.strip() == "?":
+        return first
+    lines = [first]
+    while (line := _read(inp, out, "     > ")) is not None and line.strip():
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def run_plain(session: DrillSession, inp: TextIO, out: TextIO) -> int:
     """Drill until the queue is empty or input ends; returns the number of reviews stored."""
     while (exercise := session.next()) is not None:
         print(format_exercise(session, exercise), file=out)
+        derivation = exercise.question.kind == "derivation"
         while True:
-            answer = _read(inp, out, "answer> ")
+            answer = _read_derivation(inp, out) if derivation else _read(inp, out, "answer> ")
             if answer is None:
                 return session.done
             if answer.strip() == "?":

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from quizzer.bank.loader import Bank
 from quizzer.bank.params import draw, fill
 from quizzer.bank.schema import Question
+from quizzer.check.verdict import LineMark
 from quizzer.clock import from_ms, next_day_start, now, to_ms
 from quizzer.config import Settings
 from quizzer.schedule.queue import ahead_queue, build_queue
@@ -60,6 +61,8 @@ def solution(exercise: Exercise) -> str | None:
         )
     if spec.kind == "recall":
         return None
+    if spec.kind == "derivation":
+        return model_derivation(exercise)
     from quizzer.check import preview, reference_value
 
     if spec.kind == "expression":
@@ -70,6 +73,14 @@ def solution(exercise: Exercise) -> str | None:
         if isinstance(value, float)
         else "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
     )
+
+
+def model_derivation(exercise: Exercise) -> str | None:
+    """The model derivation of a derivation question, one line per step (None otherwise)."""
+    spec = exercise.question.answer
+    if spec.kind != "derivation":
+        return None
+    return "\n".join(spec.steps)
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,7 @@ class Result:
     suggested: int
     outcomes: dict[int, CardState]
     intervals: dict[int, str]
+    lines: tuple[LineMark, ...] = ()
 
     @property
     def retry(self) -> bool:
@@ -212,9 +224,9 @@ class DrillSession:
         if exercise is None:
             raise RuntimeError("no question in hand: call next() first")
         question = exercise.question
-        status, feedback, interpreted, expected = self._check(exercise, answer)
+        status, feedback, interpreted, expected, lines = self._check(exercise, answer)
         if status == "invalid":
-            return Result(status, feedback, interpreted, expected, AGAIN, {}, {})
+            return Result(status, feedback, interpreted, expected, AGAIN, {}, {}, lines)
         suggested = {
             "correct": HARD if self.hints_used else GOOD,
             "incorrect": AGAIN,
@@ -232,15 +244,19 @@ class DrillSession:
             shown = {r: format_interval(interval(c, at)) for r, c in after.items()}
         self._answer = answer
         self._graded_at = at
-        self.result = Result(status, feedback, interpreted, expected, suggested, after, shown)
+        self.result = Result(
+            status, feedback, interpreted, expected, suggested, after, shown, lines
+        )
         return self.result
 
-    def _check(self, exercise: Exercise, answer: str) -> tuple[str, str, str | None, str | None]:
+    def _check(
+        self, exercise: Exercise, answer: str
+    ) -> tuple[str, str, str | None, str | None, tuple[LineMark, ...]]:
         question = exercise.question
         if question.kind == "recall":
-            return "ungraded", "", None, None
+            return "ungraded", "", None, None, ()
         if not answer.strip():
-            return REVEALED, "Not answered: here is the solution.", None, solution(exercise)
+            return REVEALED, "Not answered: here is the solution.", None, solution(exercise), ()
         from quizzer.check import CheckError, check
 
         try:
@@ -251,8 +267,15 @@ class DrillSession:
                 f"This question's checker failed ({exc}); grade yourself.",
                 None,
                 None,
+                (),
             )
-        return verdict.status, verdict.feedback, verdict.interpreted, verdict.expected
+        return (
+            verdict.status,
+            verdict.feedback,
+            verdict.interpreted,
+            verdict.expected,
+            verdict.lines,
+        )
 
     # -- rating --------------------------------------------------------------------------
 

@@ -105,14 +105,12 @@ def validate_question(
                 report(f"reference answer uses {name!r}, which is not in variables")
         for name in sorted(set(spec.domain) - allowed - _names_in(spec.value)):
             report(f"domain names {name!r}, which the answer does not use")
-    elif spec.kind == "derivation":
-        texts = [spec.start, spec.target, *spec.accept, *spec.steps]
-        used = set().union(*(_names_in(t) for t in texts))
+    elif spec.kind == "derivation":  # unknown names in its texts: the checker reports them
         if spec.variables is not None:
-            for name in sorted(used - declared - set(spec.variables)):
-                report(f"derivation uses {name!r}, which is not in variables")
-        for name in sorted(set(spec.domain) - declared - set(spec.variables or ()) - used):
-            report(f"domain names {name!r}, which the derivation does not use")
+            for name in sorted(set(spec.domain) - declared - set(spec.variables)):
+                report(f"domain names {name!r}, which is not in variables")
+        for name in sorted(set(spec.define) & (declared | set(spec.variables or ()))):
+            report(f"define names {name!r}, which is already a variable or parameter")
 
     # choice: correct among options (also enforced by the schema for parsed models)
     if spec.kind == "choice":
@@ -178,6 +176,13 @@ def _check_grading(
             report(
                 f"its own reference {text!r} is graded {verdict.status}{where}: {verdict.feedback}"
             )
+        if spec.kind == "derivation":
+            shortened = check(spec, "\n".join(spec.steps[:-1]), params)
+            if shortened.correct:
+                report(
+                    f"its model derivation is already complete without its last line{where}: "
+                    "drop that line or make the target the form only the last line has"
+                )
 
         # 2. every predicted mistake is graded NOT correct, and is recognised
         for mistake in question.mistakes:
