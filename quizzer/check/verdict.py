@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-Status = Literal["correct", "incorrect", "invalid", "timeout", "ungraded"]
+from quizzer.errors import QuizzerError
+from quizzer.model import Status
+
+StatusName = Literal["correct", "incorrect", "invalid", "timeout", "ungraded", "revealed"]
+"""A :class:`~quizzer.model.Status` as the checker's code spells it."""
 
 
 @dataclass(frozen=True)
@@ -22,28 +26,42 @@ class LineMark:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Verdict:
     """What the checker concluded about one answer.
 
     ``interpreted`` is how the answer was read (a Unicode rendering), ``expected`` the
     reference answer rendered for display. ``invalid`` costs the user nothing: the text
-    could not be read or is not allowed here, and they may try again. ``lines`` marks each
-    line of a derivation.
+    could not be read or is not allowed here, and they may try again.
     """
 
     status: Status
-    feedback: str = ""
-    interpreted: str | None = None
-    expected: str | None = None
-    lines: tuple[LineMark, ...] = ()
-    correct: bool = field(init=False)
+    feedback: str
+    interpreted: str | None
+    expected: str | None
+    lines: tuple[LineMark, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "correct", self.status == "correct")
+    def __init__(
+        self,
+        status: Status | StatusName,
+        feedback: str = "",
+        interpreted: str | None = None,
+        expected: str | None = None,
+        lines: tuple[LineMark, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "status", Status(status))
+        object.__setattr__(self, "feedback", feedback)
+        object.__setattr__(self, "interpreted", interpreted)
+        object.__setattr__(self, "expected", expected)
+        object.__setattr__(self, "lines", lines)
+
+    @property
+    def correct(self) -> bool:
+        """Whether the answer was graded correct."""
+        return self.status is Status.CORRECT
 
 
-class CheckError(ValueError):
+class CheckError(QuizzerError, ValueError):
     """A question's answer spec or reference value cannot be used (a bank error, not user text)."""
 
 
