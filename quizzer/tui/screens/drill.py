@@ -17,8 +17,9 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from quizzer.bank.render import render_math
 from quizzer.model import Rating, Status, option_letter
 from quizzer.presentation import status_colour, status_text
-from quizzer.session import DrillSession, Result
+from quizzer.session import DrillSession, Result, model_derivation
 from quizzer.store.db import StoreError
+from quizzer.tui.widgets.derivation import DerivationInput, DerivationLines
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
@@ -63,6 +64,7 @@ class DrillScreen(Screen[None]):
             yield AnswerInput(
                 placeholder="your answer (Enter to check, empty = show solution)", id="answer"
             )
+            yield DerivationInput(id="derivation")
             yield Static("", id="preview")
             with Vertical(id="result"):
                 yield Static("", id="verdict")
@@ -118,12 +120,28 @@ class DrillScreen(Screen[None]):
         answer = self.query_one("#answer", Input)
         answer.disabled = False
         answer.value = ""
-        answer.focus()
+        derivation = self.query_one(DerivationInput)
+        derivation.display = answer.display = False
+        if q.kind == "derivation":
+            derivation.display = True
+            derivation.reset()
+            derivation.lines.focus()
+        else:
+            answer.display = True
+            answer.focus()
         self.refresh_bindings()
 
     def _show_idle(self) -> None:
         self.mode = "idle"
-        for widget_id in ("#prompt", "#options", "#answer", "#result", "#preview", "#hint"):
+        for widget_id in (
+            "#prompt",
+            "#options",
+            "#answer",
+            "#derivation",
+            "#result",
+            "#preview",
+            "#hint",
+        ):
             self.query_one(widget_id).display = False
         self._set("#ratings", "")
         self.query_one("#topic", Label).update("")
@@ -186,12 +204,36 @@ class DrillScreen(Screen[None]):
         if self.mode == "answering":
             self.app.call_from_thread(self._set, "#preview", line)
 
+    def on_text_area_changed(self, event: DerivationLines.Changed) -> None:
+        if self.mode == "answering" and isinstance(event.text_area, DerivationLines):
+            self.derivation_preview(event.text_area.text)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def derivation_preview(self, text: str) -> None:
+        """Show how each line of a derivation is read, beside it (nothing is graded)."""
+        exercise = self.session.current
+        if exercise is None:
+            return
+        from quizzer.check import preview
+
+        marks = (
+            preview(exercise.question.answer, text, exercise.params).lines if text.strip() else ()
+        )
+        if self.mode == "answering":
+            self.app.call_from_thread(self.query_one(DerivationInput).show_marks, marks)
+
+    def on_derivation_lines_submitted(self, event: DerivationLines.Submitted) -> None:
+        self._submit(event.text)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit(event.value)
+
+    def _submit(self, text: str) -> None:
         if self.mode != "answering":
             return
         self.mode = "checking"
         self._set("#preview", "[dim]checking…[/]")
-        self.grade(event.value)
+        self.grade(text)
 
     @work(thread=True, exclusive=True, group="grade")
     def grade(self, text: str) -> None:
@@ -208,17 +250,22 @@ class DrillScreen(Screen[None]):
         if result.retry:
             self.mode = "answering"
             self._set("#preview", f"[red]{escape(result.feedback)}[/] [dim](try again)[/]")
-            self.query_one("#answer", Input).focus()
+            derivation = self.query_one(DerivationInput)
+            (derivation.lines if derivation.display else self.query_one("#answer", Input)).focus()
             return
         self.mode = "rating"
         exercise = self.session.current
         assert exercise is not None
         lines = [f"[b {status_colour(result.status)}]{status_text(result.status)}[/]"]
-        if result.interpreted:
+        if result.lines:
+            self.query_one(DerivationInput).show_marks(result.lines)
+        elif result.interpreted:
             lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
         if result.feedback and result.status is not Status.REVEALED:
             lines.append(escape(result.feedback))
-        if result.expected and result.status is not Status.CORRECT:
+        if (model := model_derivation(exercise)) is not None:
+            lines.append("[dim]model derivation:[/]\n" + escape(model))
+        elif result.expected and result.status is not Status.CORRECT:
             lines.append(f"[dim]answer:[/] {escape(result.expected)}")
         self._set("#verdict", "\n".join(lines))
         self._set("#preview", "")
@@ -230,6 +277,7 @@ class DrillScreen(Screen[None]):
         self.query_one("#result").display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = True
+        self.query_one(DerivationInput).lines.disabled = True
         self._set("#ratings", _ratings_line(result))
         self.focus()
         self.refresh_bindings()
