@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizzer.bank.params import draw, placeholders
+from quizzer.check.spec import AnswerSpec, ChoiceSpec, DerivationSpec
 from quizzer.model import option_letter
 
 if TYPE_CHECKING:
@@ -163,9 +164,9 @@ def _check_grading(
             text = _vector_text(refs) if spec.kind == "vector" else _number_text(refs[0])
         elif spec.kind == "expression":
             text = spec.value
-        elif spec.kind == "derivation":
+        elif isinstance(spec, DerivationSpec):
             text = "\n".join(spec.steps)
-        else:  # choice
+        elif isinstance(spec, ChoiceSpec):
             correct = sorted(spec.options.index(c) for c in spec.correct_set)
             text = ", ".join(option_letter(i) for i in correct)
         try:
@@ -205,23 +206,27 @@ def _check_grading(
     return problems
 
 
-def _as_typed(spec, answer: str, params: dict[str, float]) -> str | None:  # type: ignore[no-untyped-def]
+def _as_typed(spec: AnswerSpec, answer: str, params: dict[str, float]) -> str | None:
     """A mistake as the user would type it: numbers for numeric/vector, and for a derivation
     the model derivation with the mistake as its second line; the text otherwise."""
     from quizzer.check import CheckError, reference_value
 
-    if spec.kind == "derivation":
+    if isinstance(spec, DerivationSpec):
         return "\n".join([spec.steps[0], answer, *spec.steps[1:]])
     if spec.kind not in ("numeric", "vector"):
         return answer
     try:
         if spec.kind == "numeric":
             value = reference_value({"kind": "numeric", "value": answer}, params)
+            if isinstance(value, list):
+                return None
             return _number_text(value) if math.isfinite(value) else None
         from quizzer.check.grade import _split_vector
 
         parts = _split_vector(answer)
         values = reference_value({"kind": "vector", "value": parts}, params)
+        if not isinstance(values, list):
+            return None
         return _vector_text(values) if all(math.isfinite(v) for v in values) else None
     except CheckError:
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+from typing import cast
 
 import sympy
 
@@ -102,7 +103,7 @@ class _Builder:
         if isinstance(node, ast.Name):
             return self._name(node)
         if isinstance(node, ast.Constant):
-            return sympy.Integer(int(node.value))
+            return sympy.Integer(int(cast(int, node.value)))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             operand = self.value(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand

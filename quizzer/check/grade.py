@@ -261,10 +261,10 @@ def _read_number(
         raise AnswerError(_NOT_A_NUMBER)
     interpreted = render(expr)
     arguments = tuple(sorted(params))
-    value = compile_float(expr, arguments)(*(float(params[a]) for a in arguments))
-    if value is None:
+    evaluated = compile_float(expr, arguments)(*(float(params[a]) for a in arguments))
+    if evaluated is None:
         raise AnswerError("your expression has no finite real value")
-    return value, interpreted, None
+    return evaluated, interpreted, None
 
 
 # --- vector ----------------------------------------------------------------------------
@@ -325,7 +325,9 @@ def _split_vector(text: str) -> list[str]:
     stripped = text.strip()
     if len(stripped) >= 2 and stripped[0] + stripped[-1] in {"[]", "()"}:
         stripped = stripped[1:-1]
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in stripped:
         depth += (ch == "(") - (ch == ")")
         if ch in ",;" and depth == 0:

@@ -32,7 +32,7 @@ class DerivationLines(TextArea):
             super().__init__()
             self.text = text
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
         """Let ``?`` through to the app's help binding."""
         return character != "?" and super().check_consume_key(key, character)
 
