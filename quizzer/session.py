@@ -146,10 +146,10 @@ class DrillSession:
             self.queue = [q.id for q in self.bank.select(topic)]
             self._rng.shuffle(self.queue)
         else:
-            ids = (
-                self.bank.questions.keys()
-                if topic is None
-                else [q.id for q in self.bank.select(topic)]
+            # a derivation is the hardest kind to answer: new ones come after the others
+            ids = sorted(
+                (q.id for q in self.bank.select(topic)),
+                key=lambda qid: self.bank.questions[qid].kind == "derivation",
             )
             self.queue = build_queue(self.store, ids, self.clock(), self.settings)
         if self.limit is not None:

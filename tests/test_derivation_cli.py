@@ -103,3 +103,18 @@ def test_plain_drill_with_a_hint_suggests_hard(bank: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "hint: Chain rule on (1 + e^-x)^-1." in out.stdout
     assert "rating [2]> " in out.stdout
+
+
+def test_new_derivations_are_asked_after_the_easier_questions_of_the_bank(tmp_path: Path) -> None:
+    directory = tmp_path / "mixed"
+    directory.mkdir()
+    choice = """\
+- id: t.choice
+  topic: Derivations
+  prompt: Is σ increasing?
+  answer: {kind: choice, options: ["yes", "no"], correct: "yes"}
+"""
+    (directory / "a.yaml").write_text(BANK + choice, encoding="utf-8")
+    out = run_quizzer("--bank", str(directory), "drill", "--plain", "--limit", "1", input="")
+    assert "t.choice" in out.stdout
+    assert "t.deriv.sigmoid" not in out.stdout
