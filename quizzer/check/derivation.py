@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import random
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,8 +22,9 @@ import sympy
 from sympy.printing.str import StrPrinter
 
 from quizzer.check.build import differentiate, read, symbol
-from quizzer.check.compare import Point, agreement, close, draw_points, format_point
+from quizzer.check.equivalence import Equivalence, compare_expressions
 from quizzer.check.evaluate import compile_float
+from quizzer.check.feedback import distinct, format_point
 from quizzer.check.lexer import MAX_LENGTH, Names
 from quizzer.check.spec import DerivationSpec
 from quizzer.check.verdict import AnswerError, CheckError, LineMark, Verdict
@@ -100,7 +103,7 @@ def grade(
 
     # sympy decides only where the start itself is too rarely defined to sample; a line that
     # is rarely defined where the start is was already marked wrong, so it is not simplified
-    symbolic = len(context.points(start.value, spec.start)) < min(spec.samples, 4)
+    symbolic = not context.defined_often(start.value, spec.start)
     steps = [context.compare(start.value, spec.start, lines[0].value, symbolic)]
     steps += [
         context.compare(a.value, a.text, b.value, symbolic) for a, b in itertools.pairwise(lines)
@@ -222,59 +225,75 @@ class _Context:
             raise AnswerError(f"line {number}: {error}", render_line(kept)) from None
         return _Line(number, text.strip(), kept, value)
 
-    def points(self, reference: sympy.Expr, seed_text: str) -> list[Point]:
-        """Where ``reference`` is defined, drawn as for an expression answer."""
-        function = compile_float(reference, self.arguments)
-        domain = dict(self.spec.domain)
-        return draw_points(
-            function, self.variables, domain, self.fixed, self.spec.samples, seed_text
+    def defined_often(self, expr: sympy.Expr, seed_text: str) -> bool:
+        """Whether ``expr`` is finite at enough random points of the domain to be sampled."""
+        function = compile_float(expr, self.arguments)
+        rng = random.Random(zlib.crc32(seed_text.encode()))
+        domain = self.spec.domain
+        wanted, found = min(self.spec.samples, 4), 0
+        for _ in range(4 * self.spec.samples):
+            values = [rng.uniform(*domain.get(name, (-3.0, 3.0))) for name in self.variables]
+            found += function(*values, *self.fixed) is not None
+            if found >= wanted:
+                return True
+        return False
+
+    def equivalence(self, answer: sympy.Expr, reference: sympy.Expr, seed: str) -> Equivalence:
+        """The expression kind's comparison, ``reference`` in the role of the bank's value."""
+        return compare_expressions(
+            answer,
+            reference,
+            self.variables,
+            domain=self.spec.domain,
+            params=dict(zip(self.arguments[len(self.variables) :], self.fixed, strict=True)),
+            rtol=self.spec.rtol,
+            samples=self.spec.samples,
+            seed=seed,
         )
 
     def compare(
         self, before: sympy.Expr, seed_text: str, after: sympy.Expr, symbolic: bool
     ) -> _Step:
-        """The expression kind's test with ``before`` as the reference: equal symbolically,
-        or defined and agreeing at the points sampled where ``before`` is defined. Where it
-        is defined at too few points, ``symbolic`` lets sympy decide (the worker bounds the
-        time); otherwise equality cannot be confirmed."""
+        """Whether ``after`` equals ``before`` (the line it should follow), by the same test
+        as an expression answer against its reference. A ``before`` that is rarely defined
+        where the start is (already marked wrong) is not handed to sympy unless ``symbolic``
+        says the start itself is that rare; equality is then unconfirmed."""
         if before == after or (after - before) == 0:
             return _Step(True)
-        points = self.points(before, seed_text)
-        if len(points) < min(self.spec.samples, 4):
-            if symbolic and sympy.simplify(after - before) == 0:
-                return _Step(True)
+        if not symbolic and not self.defined_often(before, seed_text):
             return _Step(False, unconfirmed=True)
-        function = compile_float(after, self.arguments)
-        result = agreement(function, points, self.fixed, self.spec.rtol)
-        if result.agrees:
+        result = self.equivalence(after, before, seed_text)
+        if result.equal:
             return _Step(True)
+        if result.how == "undecided":
+            return _Step(False, unconfirmed=True)
         if result.undefined_at is not None:
-            point = next(p for p in points if p.values == result.undefined_at)
-            return _Step(False, point.values, point.reference, None)
-        # show the point where the two differ most, so the numbers plainly differ
-        point, value = max(
-            ((p, v) for p in points if (v := function(*p.values, *self.fixed)) is not None),
-            key=lambda pair: _relative_difference(pair[0].reference, pair[1]),
-        )
-        return _Step(False, point.values, point.reference, value)
+            return _Step(False, result.undefined_at, result.reference_value, None)
+        point, value = result.differs_at, result.answer_value
+        reference = result.reference_value
+        if result.near is None and result.points:
+            # a random point: show the one where the lines differ most, so the numbers do
+            function = compile_float(after, self.arguments)
+            candidates = [
+                (p, v)
+                for p in result.points
+                if p.strict and (v := function(*p.values, *self.fixed)) is not None
+            ]
+            if candidates:
+                best, value = max(
+                    candidates, key=lambda pair: _relative_difference(pair[0].reference, pair[1])
+                )
+                point, reference = best.values, best.reference
+        return _Step(False, point, reference, value)
 
     def matches(
         self, predicted: sympy.Expr, line: sympy.Expr, before: sympy.Expr, seed_text: str
     ) -> bool:
-        """Whether ``line`` equals a predicted wrong step at every point where ``before``
-        (the line it should have followed) is sampled."""
-        mine = compile_float(line, self.arguments)
-        theirs = compile_float(predicted, self.arguments)
-        compared = 0
-        for point in self.points(before, seed_text):
-            a, b = mine(*point.values, *self.fixed), theirs(*point.values, *self.fixed)
-            if (a is None) != (b is None):
-                return False
-            if a is not None and b is not None:
-                if not close(a, b, self.spec.rtol):
-                    return False
-                compared += 1
-        return compared > 0
+        """Whether ``line`` equals a predicted wrong step on the domain (sampled where
+        ``before``, the line it should have followed, is)."""
+        if not self.defined_often(before, seed_text):
+            return False
+        return self.equivalence(line, predicted, seed_text).equal
 
 
 def _context(spec: DerivationSpec, params: Mapping[str, float]) -> _Context:
@@ -376,7 +395,7 @@ def _does_not_follow(
     if step.after is None:
         before = _number(step.before)
         return f"{head}: {after_name} is undefined at {where}, where {before_name} is {before}."
-    first, second = _pair(step.before, step.after)
+    first, second = distinct(step.before, step.after)
     return f"{head}: at {where} {before_name} is {first}, {after_name} is {second}."
 
 
@@ -394,15 +413,6 @@ def _incomplete(last: _Line, expected: str) -> str:
 
 def _number(value: float) -> str:
     return f"{value:.4g}"
-
-
-def _pair(a: float, b: float) -> tuple[str, str]:
-    """Both values with enough digits that they read as different numbers."""
-    for digits in (4, 6, 9, 12):
-        first, second = f"{a:.{digits}g}", f"{b:.{digits}g}"
-        if first != second:
-            return first, second
-    return first, second
 
 
 def _sentence(message: str) -> str:
