@@ -36,15 +36,23 @@ config_app = typer.Typer(help="Show or change the settings.", invoke_without_com
 app.add_typer(config_app, name="config")
 
 
+def echo(message: str, err: bool = False) -> None:
+    """Print a line whose parts may come from a bank, the database or the user: control
+    characters are shown escaped (see :mod:`quizzer.safe_text`)."""
+    from quizzer.safe_text import clean
+
+    typer.echo(clean(message), err=err)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear error line to stderr and exit with ``code``."""
-    typer.echo(f"quizzer: error: {message}", err=True)
+    echo(f"quizzer: error: {message}", err=True)
     raise typer.Exit(code)
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"quizzer {__version__}")
+        echo(f"quizzer {__version__}")
         raise typer.Exit()
 
 
@@ -126,10 +134,10 @@ def drill(
         if session.finished:
             due = session.next_due()
             when = f"; next question due {due.astimezone():%Y-%m-%d %H:%M}" if due else ""
-            typer.echo(f"Nothing is due{when}.")
+            echo(f"Nothing is due{when}.")
             return
         count = run_plain(session, sys.stdin, sys.stdout)
-    typer.echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
+    echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
 
 
 @app.command()
@@ -145,7 +153,7 @@ def stats(
     with ws.store() as store:
         data = compute(store, ws.bank(), now(), ws.settings())
     if as_json:
-        typer.echo(json.dumps(data.as_json(), indent=2))
+        echo(json.dumps(data.as_json(), indent=2))
         return
     from rich.console import Console
 
@@ -194,7 +202,7 @@ def export_reviews(
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             fail(f"cannot write {output}: {exc.strerror}")
-    typer.echo(f"{count} review{'s' if count != 1 else ''} written to {output}", err=True)
+    echo(f"{count} review{'s' if count != 1 else ''} written to {output}", err=True)
 
 
 @contextmanager
@@ -229,7 +237,7 @@ def config_show(ctx: typer.Context) -> None:
         shown = ", ".join(f"{v:.4g}" for v in value) if isinstance(value, list) else str(value)
         table.add_row(key, shown or "(defaults)", meaning)
     console = Console(soft_wrap=True)
-    console.print(f"config file: {ws.config_path}")
+    console.print(f"config file: {ws.config_path}", markup=False)
     console.print(table)
 
 
@@ -245,7 +253,7 @@ def config_set(
     ws = ctx.find_root().obj
     updated = ws.settings().with_value(key, value)
     save_settings(ws.config_path, updated)
-    typer.echo(f"{key} = {getattr(updated, key)} (saved to {ws.config_path})")
+    echo(f"{key} = {getattr(updated, key)} (saved to {ws.config_path})")
 
 
 @app.command()
@@ -295,7 +303,7 @@ def optimize(
     from quizzer.config import save_settings
 
     save_settings(ws.config_path, replace(settings, fsrs_parameters=new))
-    out.print(f"Saved to {ws.config_path}.")
+    out.print(f"Saved to {ws.config_path}.", markup=False)
 
 
 @app.command("check")
@@ -316,10 +324,10 @@ def check_answer(
     params = draw(question, seed)
     verdict = check(question.answer, answer, params, mistakes=question.mistakes)
     if params:
-        typer.echo("params: " + ", ".join(f"{k} = {v}" for k, v in params.items()))
+        echo("params: " + ", ".join(f"{k} = {v}" for k, v in params.items()))
     if verdict.interpreted:
-        typer.echo(f"read as: {verdict.interpreted}")
-    typer.echo(f"{verdict.status}: {verdict.feedback}".rstrip(": "))
+        echo(f"read as: {verdict.interpreted}")
+    echo(f"{verdict.status}: {verdict.feedback}".rstrip(": "))
     raise typer.Exit({"correct": 0, "invalid": 2, "timeout": 2}.get(verdict.status, 1))
 
 
@@ -339,7 +347,17 @@ def demo(
 
     if device not in DEVICES:
         fail(f"--device must be one of {', '.join(DEVICES)}, not {device!r}", 2)
-    raise typer.Exit(run_demo(ctx.obj.bank(), question_id, device, seed))
+    raise typer.Exit(run_demo(ctx.obj.bank(), question_id, device, seed, ask=_ask))
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on the terminal; no (the default) at the end of input."""
+    import click
+
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except click.Abort:
+        return False
 
 
 @app.command()
@@ -360,7 +378,7 @@ def backup(ctx: typer.Context) -> None:
 
     with ctx.obj.store() as store:
         path = backup_file(store.conn, store.path)
-    typer.echo(f"Backed up {store.path} to {path}")
+    echo(f"Backed up {store.path} to {path}")
 
 
 @app.command()
@@ -375,7 +393,7 @@ def restore(
     db_path = ctx.obj.db_path
     safety = restore_file(db_path, file)
     saved = f"; the database it replaced is saved as {safety}" if safety else ""
-    typer.echo(f"Restored {file} into {db_path}{saved}")
+    echo(f"Restored {file} into {db_path}{saved}")
 
 
 @bank_app.command("list")
@@ -387,13 +405,15 @@ def bank_list(
     from rich.console import Console
     from rich.table import Table
 
+    from quizzer.safe_text import text
+
     bank = ctx.obj.bank()
     questions = bank.select(topic)
     if not questions:
         fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
     table = Table("id", "topic", "kind", "demo", box=None, pad_edge=False)
     for q in questions:
-        table.add_row(q.id, q.topic, q.kind, "yes" if q.demo else "")
+        table.add_row(text(q.id), text(q.topic), q.kind, "yes" if q.demo else "")
     Console(soft_wrap=True).print(table)
 
 
@@ -414,10 +434,10 @@ def bank_check(
     bank = load_bank(dirs, cache=paths.cache_dir())
     problems = [str(e) for e in bank.errors] + [str(p) for p in _validate_with_progress(bank)]
     for line in problems:
-        typer.echo(line, err=True)
+        echo(line, err=True)
     if problems:
         fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
-    typer.echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}")
+    echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}")
 
 
 def _validate_with_progress(bank: Bank) -> list[Problem]:
@@ -444,14 +464,14 @@ def main() -> None:
     try:
         app()
     except USER_ERRORS as exc:
-        typer.echo(f"quizzer: error: {exc}", err=True)
+        echo(f"quizzer: error: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:
         if os.environ.get("QUIZZER_DEBUG"):
             raise
-        typer.echo(
+        echo(
             f"quizzer: internal error: {type(exc).__name__}: {exc} "
             "(set QUIZZER_DEBUG=1 for a traceback)",
             err=True,

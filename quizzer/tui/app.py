@@ -42,6 +42,7 @@ class QuizzerApp(App[None]):
 
     def on_mount(self) -> None:
         from quizzer.errors import USER_ERRORS
+        from quizzer.safe_text import clean, text
         from quizzer.session import DrillSession
         from quizzer.tui.screens.drill import DrillScreen
 
@@ -54,10 +55,12 @@ class QuizzerApp(App[None]):
                 **self.options,
             )
         except USER_ERRORS as exc:  # a bad database, bank or config: one line, no traceback
-            self.exit(return_code=1, message=f"quizzer: error: {exc}")
+            self.exit(return_code=1, message=text(f"quizzer: error: {exc}"))
             return
         for error in self.workspace.bank(warn=None).errors:
-            self.notify(str(error), title="Bank problem (skipped)", severity="warning")
+            self.notify(
+                clean(error), title="Bank problem (skipped)", severity="warning", markup=False
+            )
         self.push_screen(DrillScreen(session))
 
     def on_unmount(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -9,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from quizzer.config import DESCRIPTIONS, ConfigError, Settings, save_settings
+from quizzer.safe_text import clean, text
 from quizzer.workspace import Workspace
 
 
@@ -39,7 +41,9 @@ class SettingsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         settings = self.workspace.settings()
         with VerticalScroll(id="settings-body"):
-            yield Static(f"[b]Settings[/b]  [dim]{self.workspace.config_path}[/]")
+            yield Static(
+                Text.assemble(("Settings", "bold"), "  ", text(self.workspace.config_path, "dim"))
+            )
             for key, meaning in DESCRIPTIONS.items():
                 with Horizontal(classes="setting-row"):
                     yield Label(key, classes="setting-key")
@@ -59,8 +63,10 @@ class SettingsScreen(Screen[None]):
                 settings = settings.with_value(key, text or "[]")
             save_settings(self.workspace.config_path, settings)
         except (ConfigError, OSError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(clean(exc), title="Not saved", severity="error", markup=False)
             return
         self.notify(
-            f"Saved to {self.workspace.config_path}. New sessions use them.", title="Settings"
+            clean(f"Saved to {self.workspace.config_path}. New sessions use them."),
+            title="Settings",
+            markup=False,
         )
