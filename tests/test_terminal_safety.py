@@ -23,6 +23,7 @@ import pytest
 import yaml
 from helpers import ROOT, run_quizzer
 
+from quizzer.context import DrillOptions
 from quizzer.safe_text import clean, clip, text
 from quizzer.tui.app import QuizzerApp
 from quizzer.workspace import Workspace
@@ -237,7 +238,7 @@ async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
 async def test_every_tui_screen_shows_hostile_text_escaped(hostile: Path) -> None:
     from quizzer.tui.screens.browse import BrowseScreen, QuestionScreen
 
-    app = QuizzerApp(Workspace.resolve(), seed=1)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(seed=1))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         seen = []
@@ -261,7 +262,7 @@ async def test_every_tui_screen_shows_hostile_text_escaped(hostile: Path) -> Non
         await _settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
         assert "Topic \\x1b]52" in screen_text(app)
-        app.push_screen(QuestionScreen(app.screen, "e.recall"))
+        app.push_screen(QuestionScreen(app.context, "e.recall", print))  # type: ignore[arg-type]
         await _settle(pilot)
         assert f"Prompt recall {SHOWN}" in screen_text(app)
         app.pop_screen()
@@ -282,7 +283,7 @@ async def test_markup_in_a_stored_answer_never_stops_its_history_opening(hostile
         await _settle(pilot)
         app.action_browse()
         await _settle(pilot)
-        app.push_screen(QuestionScreen(app.screen, "e.numeric"))  # type: ignore[arg-type]
+        app.push_screen(QuestionScreen(app.context, "e.numeric", print))  # type: ignore[arg-type]
         await _settle(pilot)
         shown = screen_text(app)
         assert "[/b]\\x1b]52;c;SEFDS0VE" in shown
@@ -292,7 +293,7 @@ async def test_markup_in_a_stored_answer_never_stops_its_history_opening(hostile
 async def test_the_demo_panel_title_shows_a_markup_path_literally(hostile: Path) -> None:
     from quizzer.tui.screens.demo import DemoScreen
 
-    app = QuizzerApp(Workspace.resolve(), topic="Topic", cram=True)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Topic", cram=True))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         session = app.screen.session  # type: ignore[attr-defined]

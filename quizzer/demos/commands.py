@@ -15,10 +15,8 @@ from quizzer.bank.loader import Bank
 from quizzer.bank.params import draw
 from quizzer.demos.runner import DemoUnavailable, DemoUntrusted, stream
 from quizzer.demos.trust import allow
+from quizzer.errors import ExitCode, format_error
 from quizzer.safe_text import clean
-
-EXIT_UNKNOWN_ID = 2
-EXIT_UNAVAILABLE = 3
 
 
 def run_demo(
@@ -40,10 +38,9 @@ def run_demo(
     question = bank.questions.get(question_id)
     if question is None:
         print(
-            f"quizzer: error: no question with id {question_id!r} (see `quizzer bank list`)",
-            file=err,
+            format_error(f"no question with id {question_id!r} (see `quizzer bank list`)"), file=err
         )
-        return EXIT_UNKNOWN_ID
+        return ExitCode.USAGE
     params = draw(question, seed)
     if params:
         print("params: " + ", ".join(f"{k} = {v:g}" for k, v in params.items()), file=out)
@@ -61,8 +58,8 @@ def run_demo(
             allow(untrusted.path, untrusted.sha256)
             return stream(question, bank_dir, params, echo, device=device)
     except DemoUnavailable as exc:
-        print(clean(f"quizzer: error: {exc}"), file=err)
-        return EXIT_UNAVAILABLE
+        print(format_error(exc), file=err)
+        return exc.exit_code
 
 
 def _confirm(untrusted: DemoUntrusted, err: TextIO, ask: Callable[[str], bool]) -> bool:

@@ -14,15 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from quizzer.bank.render import render_math
-from quizzer.plain import STATUS_LINES, letter
+from quizzer.model import Rating, Status, option_letter
+from quizzer.presentation import status_colour, status_text
 from quizzer.safe_text import clean, text
-from quizzer.schedule.scheduler import RATING_NAMES
-from quizzer.session import REVEALED, DrillSession, Result
+from quizzer.session import DrillSession, Result
 from quizzer.store.db import StoreError
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
-
-VERDICT_STYLE = {"correct": "green", "incorrect": "red", REVEALED: "yellow", "timeout": "yellow"}
 
 
 class AnswerInput(Input):
@@ -106,7 +104,7 @@ class DrillScreen(Screen[None]):
         options = Text()
         if q.answer.kind == "choice":
             options = Text("\n").join(
-                Text.assemble("  ", (f"{letter(i)})", "bold"), " ", text(render_math(o)))
+                Text.assemble("  ", (f"{option_letter(i)})", "bold"), " ", text(render_math(o)))
                 for i, o in enumerate(q.answer.options)
             )
         elif q.kind == "recall":
@@ -225,13 +223,12 @@ class DrillScreen(Screen[None]):
         self.mode = "rating"
         exercise = self.session.current
         assert exercise is not None
-        style = VERDICT_STYLE.get(result.status, "cyan")
-        lines = [text(STATUS_LINES.get(result.status, result.status), f"bold {style}")]
+        lines = [Text(status_text(result.status), f"bold {status_colour(result.status)}")]
         if result.interpreted:
             lines.append(Text.assemble(("read as: ", "dim"), text(result.interpreted)))
-        if result.feedback and result.status != REVEALED:
+        if result.feedback and result.status is not Status.REVEALED:
             lines.append(text(result.feedback))
-        if result.expected and result.status != "correct":
+        if result.expected and result.status is not Status.CORRECT:
             lines.append(Text.assemble(("answer: ", "dim"), text(result.expected)))
         self._set("#verdict", Text("\n").join(lines))
         self._set("#preview", "")
@@ -327,8 +324,8 @@ class DrillScreen(Screen[None]):
 
 def _ratings_line(result: Result) -> str:
     parts = []
-    for r, name in RATING_NAMES.items():
-        part = f"[b]{r}[/b] {name} {result.intervals[r]}"
+    for r in Rating:
+        part = f"[b]{r:d}[/b] {r.label} {result.intervals[r]}"
         parts.append(f"[reverse]{part}[/reverse]" if r == result.suggested else part)
     return " · ".join(parts) + "   [dim]Enter = suggested[/]"
 

@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from quizzer.config import DESCRIPTIONS, ConfigError, Settings, save_settings
+from quizzer.context import Context
 from quizzer.safe_text import clean, text
-from quizzer.workspace import Workspace
 
 
 def _shown(value: object) -> str:
@@ -34,15 +34,15 @@ class SettingsScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.context = context
 
     def compose(self) -> ComposeResult:
-        settings = self.workspace.settings()
+        settings = self.context.settings
         with VerticalScroll(id="settings-body"):
             yield Static(
-                Text.assemble(("Settings", "bold"), "  ", text(self.workspace.config_path, "dim"))
+                Text.assemble(("Settings", "bold"), "  ", text(self.context.config_path, "dim"))
             )
             for key, meaning in DESCRIPTIONS.items():
                 with Horizontal(classes="setting-row"):
@@ -56,17 +56,18 @@ class SettingsScreen(Screen[None]):
 
     def action_save(self) -> None:
         """Check every value and write the config file; the first bad value is reported."""
-        settings: Settings = self.workspace.settings()
+        settings: Settings = self.context.settings
         try:
             for key in DESCRIPTIONS:
                 text = self.query_one(f"#set-{key}", Input).value
                 settings = settings.with_value(key, text or "[]")
-            save_settings(self.workspace.config_path, settings)
+            save_settings(self.context.config_path, settings)
         except (ConfigError, OSError) as exc:
             self.notify(clean(exc), title="Not saved", severity="error", markup=False)
             return
+        self.context.settings = settings
         self.notify(
-            clean(f"Saved to {self.workspace.config_path}. New sessions use them."),
+            clean(f"Saved to {self.context.config_path}. New sessions use them."),
             title="Settings",
             markup=False,
         )
