@@ -362,13 +362,13 @@ def demo(
 
 
 def _ask(question: str) -> bool:
-    """A yes/no question on the terminal; no (the default) at the end of input."""
-    import click
-
-    try:
-        return typer.confirm(question, default=False, err=True)
-    except click.Abort:
-        return False
+    """A yes/no question on stderr, answered on stdin; no (the default) at end of input."""
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer:
+        sys.stderr.write("\n")
+    return answer.strip().lower() in ("y", "yes")
 
 
 @app.command()

@@ -121,7 +121,8 @@ class DemoScreen(ModalScreen[None]):
         """Show an unallowed snippet's path and source and wait for y (or Escape)."""
         self.untrusted = (path, sha256)
         log = self.query_one("#demo-log", Log)
-        log.write_line(clean(f"{path} is from a bank other than the shipped one."))
+        log.write_line("This snippet is from a bank other than the shipped one:")
+        log.write_line(clean(path))
         log.write_line("Running it runs this Python program as you:")
         log.write_line("-" * 72)
         log.write_lines(clean(source).splitlines())
