@@ -175,11 +175,21 @@ def export_reviews(
         str | None,
         typer.Option(help="Only reviews from this date or instant on (ISO 8601, local time)."),
     ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV cells exactly as stored: no ' before a leading = + - @ (see README).",
+        ),
+    ] = False,
 ) -> None:
     """Export every review (question, topic, time in UTC, rating, answer, duration, seed,
-    due before/after); JSON also holds the current card states."""
+    due before/after); JSON also holds the current card states. CSV text cells that a
+    spreadsheet would run as a formula get a leading ' unless --raw."""
     from quizzer.clock import parse_instant, to_ms
+    from quizzer.safe_text import SafeStream
     from quizzer.stats.export import FORMATS, export
+    from quizzer.stats.output import output_file
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}", ExitCode.USAGE)
@@ -190,20 +200,21 @@ def export_reviews(
     with ws.open() as c:
         store, bank = c.store, c.bank
         if output is None:
-            with _progress(show, store.reviews_total()) as progress:
-                export(store, bank, sys.stdout, fmt, since_ms, progress)
+            # On a terminal the data is shown, so stored text is shown escaped there too.
+            out = SafeStream(sys.stdout) if sys.stdout.isatty() else sys.stdout
+            try:
+                with _progress(show, store.reviews_total()) as progress:
+                    export(store, bank, out, fmt, since_ms, progress, raw)  # type: ignore[arg-type]
+                sys.stdout.flush()
+            except BrokenPipeError:  # `quizzer export | head`: the reader has all it wanted
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return
+            except OSError as exc:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                fail(f"cannot write to standard output: {exc.strerror}")
             return
-        tmp = output.with_name(f".{output.name}.tmp")
-        try:
-            with (
-                tmp.open("w", encoding="utf-8", newline="") as out,
-                _progress(show, store.reviews_total()) as progress,
-            ):
-                count = export(store, bank, out, fmt, since_ms, progress)
-            tmp.replace(output)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            fail(f"cannot write {output}: {exc.strerror}")
+        with output_file(output) as out, _progress(show, store.reviews_total()) as progress:
+            count = export(store, bank, out, fmt, since_ms, progress, raw)
     echo(f"{count} review{'s' if count != 1 else ''} written to {output}", err=True)
 
 

@@ -69,7 +69,7 @@ def text(value: object, style: str = "") -> Text:
 
 
 class SafeStream:
-    """A text stream that :func:`clean`\\ s everything written to it (plain drill mode,
+    """A text stream that passes everything written to it through :func:`clean` (plain mode,
     export to a terminal); other attributes come from the wrapped stream."""
 
     def __init__(self, stream: TextIO) -> None:
