@@ -254,7 +254,7 @@ def config_show(ctx: typer.Context) -> None:
     console.print(table)
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings={"ignore_unknown_options": True})
 def config_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Setting name (see `quizzer config`).")],
@@ -328,7 +328,7 @@ CHECK_EXIT = {
 """``quizzer check``'s exit status for each verdict (ungraded answers exit 1)."""
 
 
-@app.command("check")
+@app.command("check", context_settings={"ignore_unknown_options": True})
 def check_answer(
     ctx: typer.Context,
     question_id: Annotated[str, typer.Argument(metavar="ID", help="Question id.")],
