@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -24,3 +25,40 @@ def run_quizzer(
         timeout=timeout,
         cwd=ROOT,
     )
+
+
+def start_quizzer(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start ``python -m quizzer`` in a subprocess (stdin, stdout and stderr piped); collect
+    it with :func:`finish`, so several can run at once."""
+    full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "quizzer", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+    )
+
+
+def finish(
+    process: subprocess.Popen[str], input: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Send ``input`` to a process from :func:`start_quizzer` and wait for it to end."""
+    try:
+        stdout, stderr = process.communicate(input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def rows(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    """The rows of ``sql`` read with a connection of the test's own, as plain tuples."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()

@@ -188,7 +188,7 @@ class DrillScreen(Screen[None]):
         verdict = preview(exercise.question.answer, answer, exercise.params)
         line = (
             text(verdict.feedback, "red")
-            if verdict.status == "invalid"
+            if verdict.status in ("invalid", "timeout")
             else Text.assemble(("read as: ", "dim"), text(verdict.interpreted or answer))
         )
         if self.mode == "answering":
