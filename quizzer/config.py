@@ -31,7 +31,8 @@ class Settings:
         """Raise ConfigError naming the first value of the wrong type or out of range."""
         for name, (kind, lo, hi) in _RANGES.items():
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, _RANGES_TYPES[kind]):
+            wrong_kind = kind is int and not isinstance(value, int)
+            if isinstance(value, bool) or not isinstance(value, int | float) or wrong_kind:
                 wanted = "a whole number" if kind is int else "a number"
                 raise ConfigError(f"setting {name} must be {wanted}, not {_shown(value)}")
             if not lo <= value <= hi:  # NaN fails this too
@@ -89,7 +90,6 @@ _RANGES: dict[str, tuple[type, float, float]] = {
     "backups_keep": (int, 0, 1000),
 }
 """Type and inclusive range of each numeric setting (an int is accepted for a float)."""
-_RANGES_TYPES: dict[type, tuple[type, ...]] = {float: (int, float), int: (int,)}
 
 FSRS_BOUNDS = tuple(
     zip(

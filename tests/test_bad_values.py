@@ -3,11 +3,9 @@ read (file:line or the setting's name), never a hang, a huge message or "interna
 
 from __future__ import annotations
 
-import resource
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -31,29 +29,38 @@ def alias_bomb() -> str:
     return "\n".join([*lines, "  id: *i", RECALL])
 
 
-def test_bank_check_reports_an_alias_bomb_in_one_line_within_5_s_and_200_mb(
-    tmp_path: Path,
-) -> None:
+PEAK_RSS = """
+import resource, runpy, sys
+sys.argv = ["quizzer", "bank", "check", sys.argv[1]]
+try:
+    runpy.run_module("quizzer", run_name="__main__")
+finally:
+    print("peak-rss-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def test_bank_check_reports_an_alias_bomb_in_one_line_within_200_mb(tmp_path: Path) -> None:
+    """The time (well under 5 s) is measured by ``benchmarks/hostile_bench.py``: no timed
+    assertion here."""
     bank = tmp_path / "bank"
     bank.mkdir()
     (bank / "bomb.yaml").write_text(alias_bomb())
-    start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "quizzer", "bank", "check", str(bank)],
+        [sys.executable, "-c", PEAK_RSS, str(bank)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **_quizzer_env()},
         cwd=ROOT,
     )
-    elapsed = time.monotonic() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert proc.returncode == 1
-    assert f"{bank}/bomb.yaml:6: bad YAML: aliases expand to more than 100,000 values" in (
-        proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0] == (
+        f"{bank}/bomb.yaml:6: bad YAML: aliases expand to more than 100,000 values (a YAML "
+        "alias bomb?); write the values out instead"
     )
-    assert len(proc.stderr) < 1000
-    assert elapsed < 5
+    assert lines[1] == "quizzer: error: 1 problem found"
+    peak_mb = int(lines[-1].split()[1]) / 1024
     assert peak_mb < 200
 
 
