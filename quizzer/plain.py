@@ -9,6 +9,7 @@ from quizzer.bank.render import render_math
 from quizzer.check.verdict import LineMark
 from quizzer.model import Rating, Status, option_letter
 from quizzer.presentation import status_text
+from quizzer.safe_text import SafeStream
 from quizzer.session import DrillSession, Exercise, Result, model_derivation
 
 
@@ -84,7 +85,11 @@ def _read_derivation(inp: TextIO, out: TextIO) -> str | None:
 
 
 def run_plain(session: DrillSession, inp: TextIO, out: TextIO) -> int:
-    """Drill until the queue is empty or input ends; returns the number of reviews stored."""
+    """Drill until the queue is empty or input ends; returns the number of reviews stored.
+
+    Everything printed goes through :class:`SafeStream`: bank text and echoed answers never
+    reach the terminal with their control characters."""
+    out = SafeStream(out)  # type: ignore[assignment]
     while (exercise := session.next()) is not None:
         print(format_exercise(session, exercise), file=out)
         derivation = exercise.question.kind == "derivation"

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from quizzer.check.verdict import LineMark
+from quizzer.safe_text import clean
 
 
 class DerivationLines(TextArea):
@@ -80,7 +81,8 @@ class DerivationInput(Horizontal):
             elif mark.follows is False:
                 rows.append("✗ ", style="bold red")
             if mark.note:
-                rows.append(mark.note, style="red")
+                rows.append(clean(mark.note), style="red")
             else:
-                rows.append(mark.shown or mark.text, style="dim" if mark.follows is None else "")
+                style = "dim" if mark.follows is None else ""
+                rows.append(clean(mark.shown or mark.text), style=style)
         self.query_one("#derivation-marks", Static).update(rows)
