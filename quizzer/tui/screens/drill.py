@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from quizzer.bank.render import render_math
+from quizzer.check.verdict import LineMark
 from quizzer.model import Rating, Status, option_letter
 from quizzer.presentation import status_colour, status_text
 from quizzer.safe_text import clean, text
@@ -227,8 +228,14 @@ class DrillScreen(Screen[None]):
         marks = (
             preview(exercise.question.answer, typed, exercise.params).lines if typed.strip() else ()
         )
-        if self.mode == "answering":
-            self.app.call_from_thread(self.query_one(DerivationInput).show_marks, marks)
+        self.app.call_from_thread(self._show_readings, typed, marks)
+
+    def _show_readings(self, typed: str, marks: tuple[LineMark, ...]) -> None:
+        # on the UI thread: a reading that arrives after the lines were checked, or for
+        # text that has changed since, must not replace what is on screen
+        derivation = self.query_one(DerivationInput)
+        if self.mode == "answering" and derivation.lines.text == typed:
+            derivation.show_marks(marks)
 
     def on_derivation_lines_submitted(self, event: DerivationLines.Submitted) -> None:
         self._submit(event.text)
