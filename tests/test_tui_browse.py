@@ -57,7 +57,9 @@ async def test_no_column_is_cut_at_80_columns(history: Workspace) -> None:
         header = next(line for line in screen_lines(app) if "question" in line and "due" in line)
         last = columns[-1].label
         assert header.rstrip(" ▲▼▎▊").endswith(last) or last in header
-        assert f"{len(COLUMNS) - len(columns)} more columns when wider" in "\n".join(screen_lines(app))
+        assert f"{len(COLUMNS) - len(columns)} more columns when wider" in "\n".join(
+            screen_lines(app)
+        )
 
 
 async def test_sorting_by_keys_and_reversing(history: Workspace) -> None:

@@ -87,13 +87,16 @@ class QuizzerApp(App[None]):
         self.keymap: dict[str, str] = {}
 
     def on_mount(self) -> None:
+        from rich.text import Text
+
+        from quizzer.safe_text import clean
         from quizzer.session import DrillSession
 
         try:
             self.context = self.workspace.open(warn=None)
             session = DrillSession(self.context, self.options)
         except QuizzerError as exc:  # a bad database, bank or config: one line, no traceback
-            self.exit(return_code=exc.exit_code, message=format_error(exc))
+            self.exit(return_code=exc.exit_code, message=Text(format_error(exc)))
             return
         self.session: DrillSession = session
         self.add_mode("drill", self._drill_screen)
@@ -103,7 +106,9 @@ class QuizzerApp(App[None]):
         self.switch_mode("drill")
         self.apply_keymap(self.context.settings.keymap)
         for error in self.context.bank.errors:
-            self.notify(str(error), title="Bank problem (skipped)", severity="warning")
+            self.notify(
+                clean(error), title="Bank problem (skipped)", severity="warning", markup=False
+            )
 
     def apply_keymap(self, keymap: dict[str, str]) -> None:
         """Use the ``[keymap]`` of the config (binding id → keys); unknown ids are reported."""
@@ -116,6 +121,7 @@ class QuizzerApp(App[None]):
                 f"[keymap] has no binding {', '.join(unknown)} (see the help for the ids).",
                 title="Config",
                 severity="warning",
+                markup=False,
             )
         self.keymap = {k: v for k, v in keymap.items() if k in known}
         self.set_keymap(self.keymap)

@@ -83,10 +83,12 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
     from quizzer.tui.screens.drill import DrillScreen
     from quizzer.tui.screens.settings import SettingsScreen
     from quizzer.tui.screens.stats import StatsScreen
+    from quizzer.tui.widgets.derivation import DerivationLines
 
     return [
         ("Everywhere", QuizzerApp),
         ("Drill", DrillScreen),
+        ("Derivation", DerivationLines),
         ("Demo panel", DemoScreen),
         ("Browse", BrowseScreen),
         ("Stats", StatsScreen),

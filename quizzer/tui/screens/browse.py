@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -23,6 +22,7 @@ from textual.widgets import DataTable, Input, Static
 from quizzer.bank.render import render_math
 from quizzer.context import Context, DrillOptions
 from quizzer.model import rating_label
+from quizzer.safe_text import text
 from quizzer.session import DrillSession
 from quizzer.stats.browse import BrowseRow, HistoryRow, browse_rows, question_history
 from quizzer.tui.screens.drill import DrillScreen
@@ -128,7 +128,7 @@ def history_table(history: list[HistoryRow]) -> RenderableType:
             h.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             f"{h.rating} {rating_label(h.rating)}",
             h.status,
-            Text(h.answer),
+            text(h.answer),
             f"{h.duration_ms / 1000:.1f} s",
             "cram" if h.cram else "",
         )
@@ -254,7 +254,7 @@ class BrowseScreen(ModeScreen):
         now = self.context.clock()
         for row in self.rows:
             cells = [_excerpt(c.cell(row, now), c.width or question_width) for c in self._columns]
-            table.add_row(*(Text(cell) for cell in cells), key=row.question_id)
+            table.add_row(*(text(cell) for cell in cells), key=row.question_id)
         if highlighted is not None:
             index = next(
                 (i for i, r in enumerate(self.rows) if r.question_id == highlighted.question_id),
@@ -329,22 +329,24 @@ class BrowseScreen(ModeScreen):
         if row is None or row.question_id != q.id:
             return  # the cursor moved on meanwhile
         parts: list[RenderableType] = [
-            Text.from_markup(
-                f"[b]{escape(q.id)}[/b] · {escape(q.topic)}"
-                + (f" · [dim]{escape(', '.join(q.tags))}[/]" if q.tags else "")
+            Text.assemble(
+                text(q.id, "bold"),
+                " · ",
+                text(q.topic),
+                text(f" · {', '.join(q.tags)}" if q.tags else "", "dim"),
             ),
-            Text(render_math(exercise.prompt)),
+            text(render_math(exercise.prompt)),
         ]
         if exercise.params:
             numbers = ", ".join(f"{k} = {v:g}" for k, v in exercise.params.items())
-            parts.append(Text(f"(numbers of seed {PREVIEW_SEED}: {numbers})", style="dim"))
+            parts.append(text(f"(numbers of seed {PREVIEW_SEED}: {numbers})", "dim"))
         if answer:
-            parts += [Text("\nAnswer", style="bold"), Text(answer)]
+            parts += [Text("\nAnswer", style="bold"), text(answer)]
         if q.hints:
             parts.append(Text("\nHints", style="bold"))
-            parts += [Text(f"{i}. {render_math(h)}") for i, h in enumerate(q.hints, 1)]
+            parts += [text(f"{i}. {render_math(h)}") for i, h in enumerate(q.hints, 1)]
         if q.explanation.strip():
-            parts += [Text("\nExplanation", style="bold"), Text(render_math(q.explanation.strip()))]
+            parts += [Text("\nExplanation", style="bold"), text(render_math(q.explanation.strip()))]
         parts += [Text("\nHistory", style="bold"), history_table(history)]
         self.query_one("#preview-body", Static).update(Group(*parts))
 

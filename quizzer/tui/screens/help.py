@@ -24,6 +24,8 @@ ANSWER_SYNTAX = [
     ("1 if x > 0 else 0, max, min", "piecewise definitions"),
     ("1.204, 3/4, 2.5e-3", "numeric answers: a plain number"),
     ("b  ·  2  ·  a, c  ·  option text", "choices: a letter, a number, several, or the text"),
+    ("d/dx x^2, diff(x^2, x)", "derivatives"),
+    ("one step per line", "derivations: each line equal to the one before"),
     ("(empty) Enter", "show the solution (counts as not known)"),
 ]
 

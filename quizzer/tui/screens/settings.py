@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from quizzer.config import DESCRIPTIONS, ConfigError, Settings, save_settings
 from quizzer.context import Context
+from quizzer.safe_text import clean, text
 from quizzer.tui.screens.mode import ModeScreen
 from quizzer.tui.widgets.footer import CoalescingFooter
 
@@ -106,7 +108,9 @@ class SettingsScreen(ModeScreen):
         saved = self.context.settings
         with VerticalScroll(id="settings-body"):
             yield Static(
-                f"[b]Settings[/b]  [dim]{home_relative(self.context.config_path)}[/]",
+                Text.assemble(
+                    ("Settings", "bold"), "  ", text(home_relative(self.context.config_path), "dim")
+                ),
                 id="settings-title",
             )
             for key, meaning in DESCRIPTIONS.items():
@@ -179,7 +183,7 @@ class SettingsScreen(ModeScreen):
         _, errors = self.edited()
         for key in DESCRIPTIONS:
             box = self.query_one(f"#error-{key}", Static)
-            box.update(errors.get(key, ""))
+            box.update(text(errors.get(key, "")))
             box.set_class(key in errors, "-shown")
         state = self.query_one("#settings-state", Static)
         if errors:
@@ -210,14 +214,18 @@ class SettingsScreen(ModeScreen):
         try:
             save_settings(self.context.config_path, settings)
         except (ConfigError, OSError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(clean(exc), title="Not saved", severity="error", markup=False)
             return False
         self.context.settings = settings
         session = getattr(self.app, "session", None)
         if session is not None:
             session.reload_settings()
         self._show_errors()
-        self.notify(f"Saved to {home_relative(self.context.config_path)}.", title="Settings")
+        self.notify(
+            clean(f"Saved to {home_relative(self.context.config_path)}."),
+            title="Settings",
+            markup=False,
+        )
         return True
 
     @on(Button.Pressed, "#cancel")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.text import Text
+
+from quizzer.safe_text import clean
 
 INDENT = "  "
 
 
-def labelled(label: str, block: str) -> str:
-    """Markup for ``label`` followed by ``block``: on one line when the block is one row,
-    else the label on its own line and every row of the block indented the same, so a
-    fraction's bar, numerator and denominator stay aligned."""
-    rows = block.rstrip("\n").split("\n")
+def labelled(label: str, block: str) -> Text:
+    """``label`` followed by ``block`` (shown literally, never as markup): on one line when
+    the block is one row, else the label on its own line and every row of the block
+    indented the same, so a fraction's bar, numerator and denominator stay aligned."""
+    rows = clean(block).rstrip("\n").split("\n")
     if len(rows) == 1:
-        return f"[dim]{escape(label)}[/] {escape(block.strip())}"
-    return f"[dim]{escape(label)}[/]\n" + "\n".join(INDENT + escape(row) for row in rows)
+        return Text.assemble((label + " ", "dim"), rows[0].strip())
+    return Text.assemble((label + "\n", "dim"), "\n".join(INDENT + row for row in rows))
