@@ -236,7 +236,7 @@ async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_every_tui_screen_shows_hostile_text_escaped(hostile: Path) -> None:
-    from quizzer.tui.screens.browse import BrowseScreen, QuestionScreen
+    from quizzer.tui.screens.browse import BrowseScreen
 
     app = QuizzerApp(Workspace.resolve(), DrillOptions(seed=1))
     async with app.run_test(size=SIZE) as pilot:
@@ -258,16 +258,14 @@ async def test_every_tui_screen_shows_hostile_text_escaped(hostile: Path) -> Non
             assert f"{label} {SHOWN}" in drill, label
         assert re.search(r"Feedback\s+\\x1b\]52;c;SEFDS0VE", drill)
         assert "[/b][bold red]x[/]" in drill
-        app.action_browse()
+        app.action_mode("browse")
         await _settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
         assert "Topic \\x1b]52" in screen_text(app)
-        app.push_screen(QuestionScreen(app.context, "e.recall", print))  # type: ignore[arg-type]
+        app.screen.query_one("#search").value = "e.recall"  # type: ignore[attr-defined]
         await _settle(pilot)
-        assert f"Prompt recall {SHOWN}" in screen_text(app)
-        app.pop_screen()
-        app.pop_screen()
-        app.action_stats()
+        assert f"Prompt recall {SHOWN}" in screen_text(app)  # in the preview
+        app.action_mode("stats")
         await _settle(pilot)
         assert SHOWN in screen_text(app)  # the topic, in the retention table
         for shown in [*seen, screen_text(app)]:
@@ -275,15 +273,13 @@ async def test_every_tui_screen_shows_hostile_text_escaped(hostile: Path) -> Non
 
 
 async def test_markup_in_a_stored_answer_never_stops_its_history_opening(hostile: Path) -> None:
-    from quizzer.tui.screens.browse import QuestionScreen
-
     store_answer(f"[/b]{OSC52}")
     app = QuizzerApp(Workspace.resolve())
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        app.action_browse()
+        app.action_mode("browse")
         await _settle(pilot)
-        app.push_screen(QuestionScreen(app.context, "e.numeric", print))  # type: ignore[arg-type]
+        app.screen.query_one("#search").value = "e.numeric"  # type: ignore[attr-defined]
         await _settle(pilot)
         shown = screen_text(app)
         assert "[/b]\\x1b]52;c;SEFDS0VE" in shown

@@ -310,9 +310,10 @@ class BrowseScreen(ModeScreen):
             return
         self.load_preview(row.question_id)
 
-    @work(thread=True, exclusive=True, group="browse-preview")
+    @work(thread=True, group="browse-preview")
     def load_preview(self, question_id: str) -> None:
-        """Fill the prompt, work out the answer (in the checker) and read the history."""
+        """Fill the prompt, work out the answer (in the checker) and read the history. Not
+        exclusive: a preview for a row the cursor has left is dropped when it arrives."""
         from quizzer.bank.params import draw, fill
         from quizzer.session import Exercise, solution
 
