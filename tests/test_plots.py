@@ -133,3 +133,19 @@ def test_plots_without_matplotlib_say_how_to_install_it(tmp_path: Path) -> None:
         "install it with: pip install 'quizzer[demos]'"
     )
     assert not (tmp_path / "figures").exists()
+
+
+def test_terminal_plot_in_colour_draws_each_curve_and_its_legend_in_its_own_colour() -> None:
+    from quizzer.demos.terminal_plot import CURVE_COLOURS, terminal_plot, terminal_plot_text
+
+    text = terminal_plot_text("q30.gelu.exact", 72, 12)
+    assert text is not None
+    assert text.plain == terminal_plot("q30.gelu.exact", 72, 12)  # the same plot, coloured
+    colours: dict[str, set[str]] = {}
+    for span in text.spans:
+        for ch in text.plain[span.start : span.end]:
+            if 0x2800 < ord(ch) <= 0x28FF:
+                colours.setdefault(str(span.style), set()).add(ch)
+    assert set(CURVE_COLOURS[:2]) <= set(colours)  # the function and its derivative differ
+    legend = text.plain.splitlines()[-1]
+    assert "gelu(x)" in legend and "gelu'(x)" in legend

@@ -11,7 +11,6 @@ from quizzer.tui.screens.stats import StatsScreen
 from quizzer.workspace import Workspace
 
 SIZE = (110, 32)
-TALL = (110, 72)  # the whole page, for the screenshot-as-text
 
 
 def screen_lines(app: QuizzerApp) -> list[str]:
@@ -77,7 +76,7 @@ async def test_command_palette_opens_stats(history: Workspace) -> None:
 
 async def test_stats_screen_shows_the_hand_computed_figures(history: Workspace) -> None:
     app = QuizzerApp(history)
-    async with app.run_test(size=TALL) as pilot:
+    async with app.run_test(size=(120, 36)) as pilot:
         await _settle(pilot)
         app.action_mode("stats")
         await _settle(pilot)
@@ -85,15 +84,41 @@ async def test_stats_screen_shows_the_hand_computed_figures(history: Workspace) 
         text = "\n".join(lines)
         print(text)  # the screenshot-as-text (pytest -s shows it)
         # 12 reviews; the drill shows bf16, kl, ce (due) and adamw (new): 4 due today.
-        assert re.search(r"Reviews\s+12\s+Due today\s+4", text)
-        assert re.search(r"Streak\s+3 d\s+Longest streak\s+6 d", text)
-        assert re.search(r"Cards seen\s+5\s+Retention 7/30/365 d\s+80% / 78% / 70%", text)
+        assert re.search(r"12\s+reviews\s+4\s+due today\s+3 d \(best 6\)\s+streak", text)
+        assert re.search(r"5\s+cards seen\s+retention\s+80% 7 d\s+78% 30 d\s+70% 365 d", text)
         assert re.search(r"Sample recall\s+100%\s+75%\s+60%\s+5\s+5.6 s", text)
         assert re.search(r"Sample choice\s+67%\s+80%\s+80%\s+5\s+2.0 s", text)
-        assert re.search(r"today\s+█+\s+3", text)
-        assert re.search(r"Thu 05\s+█+\s+1", text)
-        assert re.search(r"new\s+1\s+s.choice.bf16\s+2", text)
-        assert re.search(r"relearning\s+1", text)
-        # The busiest day (03-02, two reviews) is the darkest block, on Monday's row.
-        monday = next(line for line in lines if line.lstrip("│ ").startswith("Mon"))
-        assert monday.rstrip(" │").endswith("█")
+        assert "Due in the next 14 days (4 in all)" in text
+        assert re.search(r"■ new 1\s+■ learning 1\s+■ review 3\s+■ relearning 1", text)
+        assert re.search(r"s.choice.bf16\s+2", text)
+        # everything is on the one screen: the last section's last row is above the footer
+        assert "s.recall.ce" in "\n".join(lines[-12:-1])
+        # The heatmap is week-aligned: Monday's row ends with today (03-02, two reviews,
+        # the busiest day), one column right of every other weekday's row.
+        grid = [line[:64].rstrip() for line in lines]  # the heatmap's columns only
+        monday = next(i for i, line in enumerate(grid) if line.lstrip().startswith("Mon"))
+        assert grid[monday].endswith("■")
+        assert len(grid[monday]) == len(grid[monday + 1]) + 2
+
+
+def test_the_heatmap_legend_is_drawn_in_the_cells_colours() -> None:
+    from datetime import date, timedelta
+
+    from rich.console import Console
+
+    from quizzer.tui.widgets.charts import HEAT_COLOURS, Heatmap
+
+    today = date(2026, 3, 4)  # a Wednesday
+    days = [(today - timedelta(days=i), i % 5) for i in range(181, -1, -1)]
+    console = Console(width=70, color_system="truecolor")
+    lines = console.render_lines(Heatmap(days), console.options, pad=False)
+
+    def colours(line: list) -> set[str]:  # type: ignore[type-arg]
+        return {str(seg.style.color.name) for seg in line if "■" in seg.text and seg.style}
+
+    grid, legend = lines[1:8], lines[8]
+    assert set().union(*(colours(row) for row in grid)) == {c.lower() for c in HEAT_COLOURS}
+    assert colours(legend) == {c.lower() for c in HEAT_COLOURS}
+    cells = [sum(seg.text.count("■") for seg in row) for row in grid]
+    assert cells[:3] == [cells[0]] * 3  # Monday to Wednesday: every week
+    assert cells[3:] == [cells[0] - 1] * 4  # Thursday to Sunday: not this week yet

@@ -10,10 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from quizzer.demos.plots import ACTIVATIONS
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _BRAILLE = 0x2800
 _DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # [row][col] of a cell
@@ -27,18 +31,25 @@ class BrailleCanvas:
     def __init__(self, cols: int, rows: int) -> None:
         self.width, self.height = cols * 2, rows * 4
         self._cells = [[0] * cols for _ in range(rows)]
+        self.owners = [[-1] * cols for _ in range(rows)]
+        """Per character, the index of the last curve drawn there (-1: axes or nothing)."""
 
-    def dot(self, x: int, y: int) -> None:
-        """Set the dot at column ``x``, row ``y`` (row 0 at the top); outside dots are ignored."""
+    def dot(self, x: int, y: int, owner: int = -1) -> None:
+        """Set the dot at column ``x``, row ``y`` (row 0 at the top); outside dots are ignored.
+        ``owner`` (a curve's index) colours the character."""
         if 0 <= x < self.width and 0 <= y < self.height:
             self._cells[y // 4][x // 2] |= _DOTS[y % 4][x % 2]
+            if owner >= 0:
+                self.owners[y // 4][x // 2] = owner
 
-    def line(self, x0: float, y0: float, x1: float, y1: float, every: int = 1) -> None:
+    def line(
+        self, x0: float, y0: float, x1: float, y1: float, every: int = 1, owner: int = -1
+    ) -> None:
         """Dots along a segment; ``every`` > 1 leaves gaps for a dotted line."""
         steps = max(1, math.ceil(max(abs(x1 - x0), abs(y1 - y0))))
         for i in range(0, steps + 1, every):
             t = i / steps
-            self.dot(round(x0 + t * (x1 - x0)), round(y0 + t * (y1 - y0)))
+            self.dot(round(x0 + t * (x1 - x0)), round(y0 + t * (y1 - y0)), owner)
 
     def rows(self) -> list[str]:
         """The canvas as one string per character row."""
@@ -109,6 +120,44 @@ def _label(value: float) -> str:
 
 def render(spec: PlotSpec, width: int, height: int) -> str:
     """Draw ``spec`` into exactly ``height`` lines of at most ``width`` characters."""
+    return "\n".join(_draw(spec, width, height)[0])
+
+
+CURVE_COLOURS = ("#5fafff", "#ff8700", "#39d353", "#d75fd7")
+"""The colour of each curve in turn (the legend's marks use the same)."""
+
+
+def render_text(spec: PlotSpec, width: int, height: int) -> Text:
+    """:func:`render` in colour: each curve and its legend mark in its own colour."""
+    from rich.text import Text
+
+    lines, canvas = _draw(spec, width, height)
+    text = Text()
+    for i, line in enumerate(lines):
+        if i:
+            text.append("\n")
+        row = i - 1
+        if 0 <= row < len(canvas.owners):
+            text.append(line[:_MARGIN], style="dim")
+            for ch, owner in zip(line[_MARGIN:], canvas.owners[row], strict=False):
+                colour = CURVE_COLOURS[owner % len(CURVE_COLOURS)] if owner >= 0 else "grey50"
+                text.append(ch, style=colour)
+        elif i == len(lines) - 1:  # the legend
+            legend = Text()
+            for n, c in enumerate(spec.curves):
+                legend.append("   " if n else "")
+                legend.append(f"{'⠉⠁' if c.dotted else '⠒⠒'} ", style=CURVE_COLOURS[n % 4])
+                legend.append(c.label)
+            legend.truncate(width - _MARGIN)
+            text.append(" " * _MARGIN)
+            text.append(legend)
+        else:
+            text.append(line, style="bold" if i == 0 else "dim")
+    return text
+
+
+def _draw(spec: PlotSpec, width: int, height: int) -> tuple[list[str], BrailleCanvas]:
+    """The plot's lines (title, rows, x axis, legend) and the canvas they were drawn on."""
     cols, rows = width - _MARGIN, height - 3  # title, x labels and legend take three lines
     canvas = BrailleCanvas(cols, rows)
     lo, hi = spec.x_range
@@ -127,11 +176,11 @@ def render(spec: PlotSpec, width: int, height: int) -> str:
         canvas.line(0, py(0), canvas.width - 1, py(0), every=4)
     if lo < 0 < hi:
         canvas.line(px(0), 0, px(0), canvas.height - 1, every=4)
-    for curve, y in zip(spec.curves, ys, strict=True):
+    for index, (curve, y) in enumerate(zip(spec.curves, ys, strict=True)):
         for i in range(len(xs) - 1):
             if curve.dotted and i % 8 >= 4:  # dashes: draw half of the segments
                 continue
-            canvas.line(px(xs[i]), py(y[i]), px(xs[i + 1]), py(y[i + 1]))
+            canvas.line(px(xs[i]), py(y[i]), px(xs[i + 1]), py(y[i + 1]), owner=index)
 
     body = canvas.rows()
     lines = [spec.title[:width]]
@@ -146,7 +195,15 @@ def render(spec: PlotSpec, width: int, height: int) -> str:
     lines.append(" " * _MARGIN + x_axis)
     legend = "   ".join(f"{'⠉⠁' if c.dotted else '⠒⠒'} {c.label}" for c in spec.curves)
     lines.append(" " * _MARGIN + legend[: width - _MARGIN])
-    return "\n".join(lines)
+    return lines, canvas
+
+
+def terminal_plot_text(question_id_or_topic: str, width: int, height: int) -> Text | None:
+    """:func:`terminal_plot` in colour, one colour per curve."""
+    spec = plot_for(question_id_or_topic)
+    if spec is None or width < MIN_WIDTH or height < MIN_HEIGHT:
+        return None
+    return render_text(spec, width, height)
 
 
 def terminal_plot(question_id_or_topic: str, width: int, height: int) -> str | None:

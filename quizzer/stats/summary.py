@@ -64,6 +64,8 @@ class Stats:
     states: dict[str, int]
     weakest: list[WeakQuestion]
     daily: list[dict[str, object]] = field(default_factory=list)
+    weekly: list[dict[str, object]] = field(default_factory=list)
+    """Per week (Monday to Sunday, the last 26): reviews and retention (non-cram)."""
 
     def as_json(self) -> dict[str, object]:
         """A JSON-able mapping of every figure."""
@@ -107,6 +109,7 @@ def compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stat
         states=_states(store, bank),
         weakest=_weakest(store, bank),
         daily=daily,
+        weekly=_weekly(store, today, rollover),
     )
 
 
@@ -174,6 +177,21 @@ def _windows(
                 )
             )
     return topics, overall
+
+
+def _weekly(store: Store, today: date, rollover: int) -> list[dict[str, object]]:
+    """Reviews and retention of each of the last HEATMAP_WEEKS weeks, this one included."""
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=HEATMAP_WEEKS - 1)
+    bounds = day_boundaries(first, monday + timedelta(days=6), rollover)[::7]
+    return [
+        {
+            "week": (first + timedelta(weeks=i)).isoformat(),
+            "reviews": n,
+            "retention": _rate(passed, n),
+        }
+        for i, (n, passed) in enumerate(store.passes_between(bounds))
+    ]
 
 
 def _forecast(store: Store, today: date, rollover: int) -> list[dict[str, object]]:

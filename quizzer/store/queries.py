@@ -127,6 +127,18 @@ class Queries:
         )
         return [int(r["n"]) for r in rows]
 
+    def passes_between(self, boundaries: Sequence[int]) -> list[tuple[int, int]]:
+        """(non-cram reviews, passed) between each pair of consecutive ``boundaries``."""
+        rows = [
+            self._conn.execute(
+                "SELECT count(*), coalesce(sum(rating > 1), 0) FROM reviews "
+                "WHERE reviewed_at >= ? AND reviewed_at < ? AND NOT cram",
+                (lo, hi),
+            ).fetchone()
+            for lo, hi in itertools.pairwise(boundaries)
+        ]
+        return [(int(r[0]), int(r[1])) for r in rows]
+
     def card_totals(self) -> list[CardSums]:
         """All-time non-cram sums per card (kept by triggers), cards with reviews only."""
         cursor = self._conn.execute(

@@ -1,29 +1,46 @@
-"""The demo panel: a question's PyTorch snippet running in a subprocess, output streamed.
-
-torch never loads into the TUI process; the app stays responsive and Escape cancels.
-"""
+"""The demo panel: a question's PyTorch snippet, its source shown (highlighted) at once, then
+run in a subprocess with a spinner and the elapsed time while it runs and its output
+streamed under a label. torch never loads into the TUI process; Esc cancels a run.
+``r`` runs it again, ``e`` opens the snippet in ``$EDITOR``."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shlex
+import subprocess
+import time
 from pathlib import Path
 
+from rich.syntax import Syntax
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Log, Static
+from textual.timer import Timer
+from textual.widgets import RichLog, Static
 
 from quizzer.safe_text import clean, text
 from quizzer.session import Exercise
 from quizzer.tui.widgets.footer import CoalescingFooter
 
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
 
 class DemoScreen(ModalScreen[None]):
-    """Streams a snippet's output; Escape cancels a run or closes the panel."""
+    """Source above, output below; Esc cancels a run or closes the panel."""
 
+    DEFAULT_CSS = """
+    DemoScreen { align: center middle; }
+    DemoScreen #demo { width: 96%; height: 94%; border: thick $primary; background: $surface; }
+    DemoScreen #demo-title { padding: 0 1; background: $panel; height: 1; }
+    DemoScreen #demo-source { height: 1fr; min-height: 4; }
+    DemoScreen #demo-output-title { padding: 0 1; background: $panel; height: 1; }
+    DemoScreen #demo-log { height: 1fr; min-height: 4; padding: 0 1; }
+    DemoScreen #demo-status { padding: 0 1; height: 1; }
+    """
     BINDINGS = [
         Binding(
             "escape",
@@ -38,7 +55,14 @@ class DemoScreen(ModalScreen[None]):
             "allow",
             "Allow and run",
             id="demo.allow",
-            tooltip="Trust this bank's snippets and run this one",
+            tooltip="Trust this bank's snippet (as it is now) and run it",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="demo.edit",
+            tooltip="Open the snippet in $EDITOR (then r runs your version)",
         ),
     ]
 
@@ -48,32 +72,72 @@ class DemoScreen(ModalScreen[None]):
         self.bank_dir = bank_dir
         self.device = device
         self.process: asyncio.subprocess.Process | None = None
+        self._started = 0.0
+        self._ticker: Timer | None = None
+        self._frame = 0
         self.untrusted: tuple[Path, str] | None = None  # shown, waiting for a yes: (path, sha)
 
     def compose(self) -> ComposeResult:
+        q = self.exercise.question
         with Vertical(id="demo"):
-            yield Static(
-                Text.assemble(
-                    ("PyTorch demo", "bold"),
-                    " · ",
-                    text(self.exercise.question.demo),
-                    f" · device {self.device}",
-                ),
-                id="demo-title",
-            )
-            yield Log(id="demo-log", highlight=False)
+            yield Static(f"[b]PyTorch demo[/b] · {q.demo} · device {self.device}", id="demo-title")
+            with VerticalScroll(id="demo-source"):
+                yield Static("", id="demo-code")
+            yield Static("[b]Output[/b]", id="demo-output-title")
+            yield RichLog(id="demo-log", wrap=True, markup=False, highlight=False)
             yield Static("", id="demo-status")
         yield CoalescingFooter()
 
     def on_mount(self) -> None:
+        self.show_source()
         self.run_demo()
+
+    # -- the source -----------------------------------------------------------------------
+
+    def snippet(self) -> Path | None:
+        """The snippet file, or None when the question has none on disk."""
+        from quizzer.demos.runner import DemoUnavailable, snippet_path
+
+        try:
+            return snippet_path(self.exercise.question, self.bank_dir)
+        except DemoUnavailable:
+            return None
+
+    def show_source(self) -> None:
+        """Show the snippet's source, highlighted, with line numbers."""
+        path = self.snippet()
+        code = self.query_one("#demo-code", Static)
+        if path is None:
+            code.update(Text("(no snippet file)", style="dim"))
+            return
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            code.update(text(f"cannot read {path}: {exc}", "red"))
+            return
+        code.update(
+            Syntax(clean(source), "python", line_numbers=True, theme="monokai", word_wrap=False)
+        )
+
+    # -- running --------------------------------------------------------------------------
 
     def _status(self, content: str | Text) -> None:
         self.query_one("#demo-status", Static).update(content)
 
+    def _tick(self) -> None:
+        self._frame = (self._frame + 1) % len(SPINNER)
+        elapsed = time.monotonic() - self._started
+        self._status(f"[yellow]{SPINNER[self._frame]} running… {elapsed:.1f} s[/] (Esc cancels)")
+
+    def _stop_ticker(self) -> float:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        return time.monotonic() - self._started
+
     @work(exclusive=True, group="demo")
     async def run_demo(self) -> None:
-        """Start the snippet and stream its output into the log."""
+        """Start the snippet and stream its output under the labels."""
         from quizzer.demos.runner import (
             INSTALL_HINT,
             DemoUnavailable,
@@ -83,12 +147,18 @@ class DemoScreen(ModalScreen[None]):
             torch_available,
         )
 
-        log = self.query_one("#demo-log", Log)
+        log = self.query_one("#demo-log", RichLog)
         log.clear()
+        params = self.exercise.params
+        if params:
+            numbers = ", ".join(f"{k} = {v:g}" for k, v in params.items())
+            log.write(Text.assemble(("parameters  ", "bold"), text(numbers)))
         if not torch_available():
             self._status(f"[red]{INSTALL_HINT}[/]")
             return
-        self._status("[yellow]starting…[/] (Esc cancels)")
+        self._started = time.monotonic()
+        self._ticker = self.set_interval(0.1, self._tick)
+        self._tick()
         try:
             # In a thread: the expected value is computed with sympy, which may still load.
             command = await asyncio.to_thread(
@@ -99,12 +169,13 @@ class DemoScreen(ModalScreen[None]):
                 self.device,
             )
         except DemoUntrusted as exc:
+            self._stop_ticker()
             self._ask(exc.path, exc.source, exc.sha256)
             return
         except DemoUnavailable as exc:
+            self._stop_ticker()
             self._status(text(exc, "red"))
             return
-        self._status("[yellow]running…[/] (Esc cancels)")
         snippet = snippet_path(self.exercise.question, self.bank_dir)
         try:
             # stdin closed (the snippet must not read the TUI's keys), its own folder as cwd.
@@ -116,30 +187,37 @@ class DemoScreen(ModalScreen[None]):
                 cwd=snippet.parent,
             )
         except OSError as exc:
+            self._stop_ticker()
             self._status(Text.assemble(("could not start the demo: ", "red"), text(exc)))
             return
         assert self.process.stdout is not None
+        log.write(Text("snippet prints", style="bold"))
         async for raw in self.process.stdout:
-            log.write_line(clean(raw.decode(errors="replace").rstrip("\n")))
+            log.write(text("  " + raw.decode(errors="replace").rstrip("\n")))
         code = await self.process.wait()
         self.process = None
+        took = self._stop_ticker()
         if code == 0:
-            self._status("[green]done[/]: the snippet agrees with the bank. r runs it again.")
+            self._status(
+                f"[green]done in {took:.1f} s[/]: the snippet agrees with the bank. "
+                "r runs it again, e edits it."
+            )
         elif code < 0:
             self._status("[yellow]cancelled[/]. r runs it again.")
         else:
             self._status(f"[red]the snippet failed (exit {code})[/]: see the output above.")
 
     def _ask(self, path: Path, source: str, sha256: str) -> None:
-        """Show an unallowed snippet's path and source and wait for y (or Escape)."""
+        """An unallowed snippet: show exactly the source that ``sha256`` is the digest of
+        and wait for y (or Escape)."""
         self.untrusted = (path, sha256)
-        log = self.query_one("#demo-log", Log)
-        log.write_line("This snippet is from a bank other than the shipped one:")
-        log.write_line(clean(path))
-        log.write_line("Running it runs this Python program as you:")
-        log.write_line("-" * 72)
-        log.write_lines(clean(source).splitlines())
-        log.write_line("-" * 72)
+        self.query_one("#demo-code", Static).update(
+            Syntax(clean(source), "python", line_numbers=True, theme="monokai")
+        )
+        log = self.query_one("#demo-log", RichLog)
+        log.write(text("This snippet is from a bank other than the shipped one:"))
+        log.write(text(path, "bold"))
+        log.write(text("Running it runs this Python program (shown above) as you."))
         self._status(
             Text.assemble(
                 ("Not run yet. ", "yellow"),
@@ -181,9 +259,33 @@ class DemoScreen(ModalScreen[None]):
             self.dismiss()
 
     def action_rerun(self) -> None:
-        """Run the snippet again."""
+        """Run the snippet again (its source is read again first)."""
         self._cancel()
+        self.show_source()
         self.run_demo()
+
+    def action_edit(self) -> None:
+        """Open the snippet in ``$EDITOR`` (``$VISUAL`` first), then show what was saved."""
+        path = self.snippet()
+        if path is None:
+            self.notify("This question has no snippet file.", severity="warning")
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify("Set $EDITOR to edit the snippet.", severity="warning")
+            return
+        command = [*shlex.split(editor), str(path)]
+        try:
+            if self.app.is_headless:
+                subprocess.run(command, check=False)
+            else:
+                with self.app.suspend():
+                    subprocess.run(command, check=False)
+        except OSError as exc:
+            self.notify(clean(f"could not start {editor}: {exc}"), severity="error", markup=False)
+            return
+        self.show_source()
 
     def on_unmount(self) -> None:
         self._cancel()
+        self._stop_ticker()

@@ -309,12 +309,12 @@ class DrillScreen(Screen[None]):
         result = self.session.grade(answer)
         plot = None
         if not result.retry and (exercise := self.session.current) is not None:
-            from quizzer.demos.terminal_plot import terminal_plot
+            from quizzer.demos.terminal_plot import terminal_plot_text
 
-            plot = terminal_plot(exercise.question.id, width=72, height=10)
+            plot = terminal_plot_text(exercise.question.id, width=72, height=10)
         self.app.call_from_thread(self._show_result, result, plot)
 
-    def _show_result(self, result: Result, plot: str | None = None) -> None:
+    def _show_result(self, result: Result, plot: Text | None = None) -> None:
         if result.retry:
             self.mode = "answering"
             self._set(
@@ -342,7 +342,7 @@ class DrillScreen(Screen[None]):
         explanation = render_math(exercise.question.explanation.strip())
         self.query_one("#explanation", MarkdownView).show(explanation)
         plot_widget = self.query_one("#plot", Static)
-        plot_widget.update(Text(plot or ""))  # plain text: labels may contain brackets
+        plot_widget.update(plot or Text(""))  # a Text, never markup: labels may hold brackets
         plot_widget.display = plot is not None
         self.query_one("#result").display = True
         answer = self.query_one("#answer", Input)

@@ -1,0 +1,106 @@
+"""The demo panel: the snippet's source at once, a spinner with the time while it runs,
+labelled output, and e opening the snippet in $EDITOR."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from test_tui_stats import screen_lines
+
+from quizzer.tui.app import QuizzerApp
+from quizzer.tui.screens.demo import DemoScreen
+from quizzer.workspace import Workspace
+
+SIZE = (120, 40)
+BANK = Path(__file__).resolve().parent.parent / "question_bank"
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def bank_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped bank, so that editing a snippet leaves the real one alone."""
+    copy = tmp_path / "bank"
+    shutil.copytree(BANK, copy)
+    monkeypatch.setenv("QUIZZER_BANK", str(copy))
+    return copy
+
+
+async def _open_demo(pilot, question_id: str = "q25.ce.numeric") -> DemoScreen:  # type: ignore[no-untyped-def]
+    """The panel as d opens it after checking ``question_id`` (with seed 1's numbers)."""
+    await pilot.pause()
+    from quizzer.bank.params import draw, fill
+    from quizzer.session import Exercise
+
+    await _settle(pilot)
+    context = pilot.app.context
+    q = context.bank.questions[question_id]
+    params = draw(q, 1)
+    exercise = Exercise(q, params, 1, fill(q.prompt, params))
+    screen = DemoScreen(exercise, context.bank.source(question_id).bank_dir)
+    await pilot.app.push_screen(screen)
+    for _ in range(100):  # the first paint of the panel, however busy the machine is
+        await pilot.pause(0.05)
+        if "parameters" in "\n".join(screen_lines(pilot.app)):
+            break
+    return screen
+
+
+async def test_the_source_is_shown_at_once_and_an_unallowed_one_waits(bank_copy: Path) -> None:
+    app = QuizzerApp(Workspace.resolve())
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_demo(pilot)
+        text = "\n".join(screen_lines(app))
+        assert '1 """Cross-entropy' in text  # the snippet's code, numbered, at once
+        assert "13 import argparse" in text
+        assert "parameters  p = 0.95" in text
+        # a copy of the bank is not the shipped one: nothing runs before y
+        assert "Not run yet" in text and "y allows this file" in text
+        await pilot.press("escape")
+        await _settle(pilot)
+        assert not isinstance(app.screen, DemoScreen)
+
+
+async def test_e_opens_the_snippet_in_the_editor_and_shows_the_change(
+    bank_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\nwith open(sys.argv[1], 'a') as f:\n    f.write('# edited by the test\\n')\n"
+    )
+    monkeypatch.setenv("VISUAL", f"{sys.executable} {editor}")
+    app = QuizzerApp(Workspace.resolve())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_demo(pilot)
+        path = screen.snippet()
+        assert path is not None and path.is_relative_to(bank_copy)
+        await pilot.press("e")
+        await _settle(pilot)
+        assert path.read_text().endswith("# edited by the test\n")
+        for _ in range(60):  # scroll the source to its end: the added line is shown
+            screen.query_one("#demo-source").scroll_end(animate=False)
+            await pilot.pause(0.05)
+        assert "# edited by the test" in "\n".join(screen_lines(app))
+
+
+async def test_a_run_shows_a_spinner_with_the_time_and_labelled_output() -> None:
+    pytest.importorskip("torch")
+    app = QuizzerApp(Workspace.resolve())  # the shipped bank: its snippets run at once
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_demo(pilot)
+        text = "\n".join(screen_lines(app))
+        assert re.search(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] running… \d+\.\d s \(Esc cancels\)", text)
+        for _ in range(600):
+            await pilot.pause(0.1)
+            text = "\n".join(screen_lines(app))
+            if "agrees with the bank" in text or "failed" in text:
+                break
+        assert re.search(r"done in \d+\.\d s.*agrees with the bank", text)
+        assert "snippet prints" in text
