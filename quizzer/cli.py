@@ -97,11 +97,18 @@ def drill(
         bool, typer.Option("--plain", help="Plain lines on stdin/stdout, no full-screen UI.")
     ] = False,
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after N questions.")] = None,
-    topic: Annotated[str | None, typer.Option(help="Only this topic (prefix allowed).")] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this topic (prefix allowed); repeat for several."),
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for the drawn parameters.")] = None,
     cram: Annotated[
         bool, typer.Option("--cram", help="Drill now regardless of due dates; schedule unchanged.")
     ] = False,
+    more_new: Annotated[
+        int,
+        typer.Option(min=0, help="Study N more new questions today, beyond new_per_day."),
+    ] = 0,
 ) -> None:
     """Drill the due questions. In plain mode an empty answer shows the solution and an empty
     rating accepts the suggested one; end of input ends the session."""
@@ -109,27 +116,40 @@ def drill(
 
     ws = ctx.obj
     bank = ws.bank()
-    if topic is not None and not bank.select(topic):
-        fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
+    for name in topic or []:
+        if not bank.select(name):
+            fail(f"no topic matches {name!r} (topics: {', '.join(bank.topics())})")
+    topics = list(topic) if topic else None
     if not plain:
         from quizzer.tui.app import QuizzerApp
 
         ws.store().close()  # a bad database: one line, no screen
-        _exit_with(QuizzerApp(ws, topic=topic, limit=limit, seed=seed, cram=cram))
+        _exit_with(
+            QuizzerApp(ws, topic=topics, limit=limit, seed=seed, cram=cram, more_new=more_new)
+        )
         return
-    from quizzer.plain import run_plain
+    from quizzer.plain import format_summary, run_plain
 
     with ws.store() as store:
         session = DrillSession(
-            store, bank, ws.settings(), topic=topic, limit=limit, seed=seed, cram=cram
+            store, bank, ws.settings(), topic=topics, limit=limit, seed=seed, cram=cram
         )
+        if more_new:
+            session.study_more_new(more_new)
         if session.finished:
             due = session.next_due()
             when = f"; next question due {due.astimezone():%Y-%m-%d %H:%M}" if due else ""
             typer.echo(f"Nothing is due{when}.")
+            if (unlock := session.new_unlock()) is not None:
+                typer.echo(
+                    f"New questions unlock {unlock.astimezone():%Y-%m-%d %H:%M}, or study "
+                    "some now with `quizzer drill --more-new 10`."
+                )
             return
         count = run_plain(session, sys.stdin, sys.stdout)
-    typer.echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
+        typer.echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
+        for line in format_summary(session.summary()):
+            typer.echo(line)
 
 
 @app.command()

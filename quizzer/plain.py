@@ -3,11 +3,12 @@ readers. Each rated review is committed before the next prompt is printed."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TextIO
 
 from quizzer.bank.render import render_math
 from quizzer.schedule.scheduler import RATING_NAMES
-from quizzer.session import REVEALED, DrillSession, Exercise, Result
+from quizzer.session import REVEALED, DrillSession, Exercise, Result, Summary, letter
 
 STATUS_LINES = {
     "correct": "Correct.",
@@ -18,21 +19,45 @@ STATUS_LINES = {
 }
 
 
-def letter(index: int) -> str:
-    """The letter of a choice option: 0 -> a."""
-    return chr(ord("a") + index)
+def format_counts(session: DrillSession) -> str:
+    """``3 new · 1 learning · 12 review``: what is left, the question in hand included."""
+    c = session.counts()
+    return f"{c.new} new · {c.learning} learning · {c.review} review"
 
 
 def format_exercise(session: DrillSession, exercise: Exercise) -> str:
-    """The prompt block: progress, topic, the question and, for choices, the options."""
+    """The prompt block: what is left, topic, the question and, for choices, the options."""
     q = exercise.question
     lines = [
-        f"[{session.done + 1}/{session.total}] {q.topic} · {q.id}",
+        f"[{format_counts(session)}] {q.topic} · {q.id}",
         render_math(exercise.prompt).rstrip(),
     ]
-    if q.answer.kind == "choice":
-        lines += [f"  {letter(i)}) {render_math(o)}" for i, o in enumerate(q.answer.options)]
+    lines += [f"  {letter(i)}) {render_math(o)}" for i, o in enumerate(exercise.options)]
     return "\n".join(lines)
+
+
+def option_marks(exercise: Exercise, result: Result) -> list[tuple[str, str, str]]:
+    """For a graded choice, each shown option as (mark, letter, text): ``✓`` for a right
+    option, ``✗`` for one picked wrongly, blank otherwise."""
+    marks = []
+    for i, text in enumerate(exercise.options):
+        if text in result.right:
+            mark = "✓"
+        elif text in result.picked:
+            mark = "✗"
+        else:
+            mark = " "
+        marks.append((mark, letter(i), text))
+    return marks
+
+
+def feedback_lines(result: Result) -> list[str]:
+    """The feedback worth printing under the status line: not a repeat of it (a verdict of
+    "Correct." under "Correct."), and nothing for a revealed answer."""
+    status_line = STATUS_LINES.get(result.status, result.status)
+    if not result.feedback or result.status == REVEALED or result.feedback == status_line:
+        return []
+    return [result.feedback]
 
 
 def format_ratings(result: Result) -> str:
@@ -43,17 +68,56 @@ def format_ratings(result: Result) -> str:
 def format_result(exercise: Exercise, result: Result) -> str:
     """The verdict block: verdict, how the answer was read, feedback, the solution."""
     lines = [STATUS_LINES.get(result.status, result.status)]
-    if result.interpreted:
+    if exercise.options:
+        for mark, key, text in option_marks(exercise, result):
+            you = "  (your answer)" if text in result.picked else ""
+            lines.append(f"  {mark} {key}) {render_math(text)}{you}")
+    elif result.interpreted:
         lines.append(f"  read as: {result.interpreted}")
-    if result.feedback and result.status != REVEALED:
-        lines.append(f"  {result.feedback}")
-    if result.expected and result.status != "correct":
+    lines += [f"  {line}" for line in feedback_lines(result)]
+    if result.expected and result.status != "correct" and not exercise.options:
         lines.append(f"  answer: {result.expected}")
     if explanation := exercise.question.explanation.strip():
         lines += ["", render_math(explanation)]
     if exercise.question.demo:
         lines.append(f"\n(see it in PyTorch: quizzer demo {exercise.question.id})")
     return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def _when(instant: datetime) -> str:
+    return instant.astimezone().strftime("%a %d %b %H:%M")
+
+
+def format_summary(summary: Summary) -> list[str]:
+    """The end-of-session report as lines: reviews, accuracy, time, per topic, what is next.
+    Shared by plain mode and the TUI."""
+    lines = []
+    if summary.reviewed:
+        accuracy = summary.accuracy or 0.0
+        lines.append(
+            f"Reviewed {summary.reviewed} in {_duration(summary.seconds)}: "
+            f"{summary.correct} correct ({accuracy:.0%}), {summary.reviewed - summary.correct} "
+            "Again."
+        )
+        for topic, tally in sorted(summary.by_topic.items(), key=lambda kv: -kv[1].reviewed):
+            lines.append(f"  {topic}: {tally.correct}/{tally.reviewed}")
+    if summary.next_due is not None:
+        lines.append(
+            f"Next review due {_when(summary.next_due)}; {summary.due_tomorrow} due "
+            "by the end of tomorrow."
+        )
+    if summary.new_unlock is not None:
+        lines.append(
+            f"New questions unlock {_when(summary.new_unlock)} ({summary.new_left} not yet seen)."
+        )
+    elif summary.new_left == 0:
+        lines.append("Every question of these topics has been introduced.")
+    return lines
 
 
 def _read(inp: TextIO, out: TextIO, prompt: str) -> str | None:

@@ -30,15 +30,17 @@ class QuizzerApp(App[None]):
         self,
         workspace: Workspace,
         *,
-        topic: str | None = None,
+        topic: str | list[str] | None = None,
         limit: int | None = None,
         seed: int | None = None,
         cram: bool = False,
         fuzz: bool | None = None,
+        more_new: int = 0,
     ) -> None:
         super().__init__()
         self.workspace = workspace
         self.options = {"topic": topic, "limit": limit, "seed": seed, "cram": cram, "fuzz": fuzz}
+        self.more_new = more_new
 
     def on_mount(self) -> None:
         from quizzer.errors import USER_ERRORS
@@ -56,6 +58,8 @@ class QuizzerApp(App[None]):
         except USER_ERRORS as exc:  # a bad database, bank or config: one line, no traceback
             self.exit(return_code=1, message=f"quizzer: error: {exc}")
             return
+        if self.more_new:
+            session.study_more_new(self.more_new)
         for error in self.workspace.bank(warn=None).errors:
             self.notify(str(error), title="Bank problem (skipped)", severity="warning")
         self.push_screen(DrillScreen(session))

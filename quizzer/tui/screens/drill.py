@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 
 from rich.markup import escape
 from rich.text import Text
@@ -12,17 +11,32 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, Static
 
 from quizzer.bank.render import render_math
-from quizzer.plain import STATUS_LINES, letter
+from quizzer.plain import STATUS_LINES, feedback_lines, format_summary, option_marks
 from quizzer.schedule.scheduler import RATING_NAMES
-from quizzer.session import REVEALED, DrillSession, Result
+from quizzer.session import (
+    REVEALED,
+    Check,
+    DrillSession,
+    Exercise,
+    Graded,
+    Kind,
+    Mode,
+    Result,
+    letter,
+    run_check,
+)
 from quizzer.store.db import StoreError
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
 VERDICT_STYLE = {"correct": "green", "incorrect": "red", REVEALED: "yellow", "timeout": "yellow"}
+COUNT_STYLE = {Kind.NEW: "blue", Kind.LEARNING: "red", Kind.REVIEW: "green"}
+"""Anki's colours for the new, learning and review counts."""
+MORE_NEW = 10
+"""How many more new questions "study more new" queues."""
 
 
 class AnswerInput(Input):
@@ -46,18 +60,22 @@ class DrillScreen(Screen[None]):
         Binding("ctrl+t", "hint", "Hint"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("a", "study_ahead", "Study ahead"),
+        Binding("n", "study_more_new", f"{MORE_NEW} more new"),
     ]
 
     def __init__(self, session: DrillSession) -> None:
         super().__init__()
         self.session = session
-        self.mode = "answering"  # answering -> checking -> rating; or "idle" when nothing is left
+
+    @property
+    def mode(self) -> Mode:
+        """The session's mode: the screen keeps no state of its own about the question."""
+        return self.session.mode
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("", id="topic")
             yield Label("", id="count")
-            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
         with VerticalScroll(id="body"):
             yield MarkdownView(id="prompt")
             yield Static("", id="options")
@@ -90,21 +108,20 @@ class DrillScreen(Screen[None]):
     # -- showing -------------------------------------------------------------------------
 
     def show_next(self) -> None:
-        """Show the next question, or the end-of-session message."""
+        """Show the next question (as it was, if undo put it aside), or the summary."""
         exercise = self.session.next()
         self._update_progress()
         if exercise is None:
             self._show_idle()
             return
-        self.mode = "answering"
         q = exercise.question
         self.query_one("#topic", Label).update(f"{escape(q.topic)} · [dim]{escape(q.id)}[/]")
         self.query_one("#prompt", MarkdownView).show(render_math(exercise.prompt))
         options = ""
-        if q.answer.kind == "choice":
+        if exercise.options:
             options = "\n".join(
                 f"  [b]{letter(i)})[/b] {escape(render_math(o))}"
-                for i, o in enumerate(q.answer.options)
+                for i, o in enumerate(exercise.options)
             )
         elif q.kind == "recall":
             options = "[dim]Recall the answer, then press Enter to reveal it and grade yourself.[/]"
@@ -119,37 +136,53 @@ class DrillScreen(Screen[None]):
                 self.query_one(widget_id).display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = False
-        answer.value = ""
+        answer.value = self.session.answer
+        if self.session.result is not None:  # an answer graded before an undo, kept
+            self._show_result(exercise, self.session.result)
+            return
         answer.focus()
         self.refresh_bindings()
 
     def _show_idle(self) -> None:
-        self.mode = "idle"
         for widget_id in ("#prompt", "#options", "#answer", "#result", "#preview", "#hint"):
             self.query_one(widget_id).display = False
         self._set("#ratings", "")
         self.query_one("#topic", Label).update("")
-        due = self.session.next_due()
-        if self.session.done:
-            head = f"Session complete: {self.session.done} reviewed, all saved."
+        summary = self.session.summary()
+        if summary.reviewed:
+            head = f"Session complete: {summary.reviewed} reviewed, all saved."
         else:
             head = "Nothing is due right now."
-        when = (
-            f"The next question is due {_when(due)}."
-            if due
-            else f"New questions unlock {_when(self.session.next_day())}."
-        )
+        lines = [escape(line) for line in format_summary(summary)]
+        if summary.reviewed:
+            lines = lines[1:]  # the head says how many
+            accuracy = summary.accuracy or 0.0
+            lines.insert(
+                0,
+                f"Accuracy [b]{accuracy:.0%}[/b] ({summary.correct}/{summary.reviewed}) · "
+                f"time {_duration(summary.seconds)}",
+            )
+        actions = []
+        if summary.new_left:
+            actions.append(f"[b]n[/b] study {min(MORE_NEW, summary.new_left)} more new today")
+        actions += ["[b]a[/b] study ahead", "[b]Ctrl+Q[/b] quit"]
         idle = self.query_one("#idle", Static)
-        idle.update(
-            f"[b]{head}[/b]\n\n{when}\n\nPress [b]a[/b] to study ahead, [b]Ctrl+Q[/b] to quit."
-        )
+        idle.update(f"[b]{head}[/b]\n\n" + "\n".join(lines) + "\n\n" + " · ".join(actions))
         idle.display = True
         self.refresh_bindings()
 
     def _update_progress(self) -> None:
-        done, total = self.session.done, self.session.total
-        self.query_one("#count", Label).update(f"{done} / {total}")
-        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+        counts = self.session.counts()
+        current = self.session.current_kind
+        parts = []
+        for kind, number in (
+            (Kind.NEW, counts.new),
+            (Kind.LEARNING, counts.learning),
+            (Kind.REVIEW, counts.review),
+        ):
+            style = COUNT_STYLE[kind] + (" underline" if kind is current else "")
+            parts.append(f"[{style}]{number} {kind.value}[/]")
+        self.query_one("#count", Label).update(" · ".join(parts))
 
     def _set(self, selector: str, text: str) -> None:
         self.query_one(selector, Static).update(text)
@@ -159,23 +192,18 @@ class DrillScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         exercise = self.session.current
         if (
-            self.mode != "answering"
+            self.mode is not Mode.ANSWERING
             or exercise is None
-            or exercise.question.kind
-            in (
-                "recall",
-                "choice",
-            )
+            or exercise.question.kind in ("recall", "choice")
         ):
             return
-        self.live_preview(event.value)
+        self.live_preview(exercise, event.value)
 
     @work(thread=True, exclusive=True, group="preview")
-    def live_preview(self, text: str) -> None:
+    def live_preview(self, exercise: Exercise, text: str) -> None:
         """Show how the answer is read, while typing (parsing only; nothing is graded)."""
-        exercise = self.session.current
-        if exercise is None or not text.strip():
-            self.app.call_from_thread(self._set, "#preview", "")
+        if not text.strip():
+            self.app.call_from_thread(self._show_preview, exercise, "")
             return
         from quizzer.check import preview
 
@@ -185,43 +213,50 @@ class DrillScreen(Screen[None]):
             if verdict.status == "invalid"
             else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
         )
-        if self.mode == "answering":
-            self.app.call_from_thread(self._set, "#preview", line)
+        self.app.call_from_thread(self._show_preview, exercise, line)
+
+    def _show_preview(self, exercise: Exercise, line: str) -> None:
+        if self.mode is Mode.ANSWERING and self.session.current is exercise:
+            self._set("#preview", line)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self.mode != "answering":
+        if self.mode is not Mode.ANSWERING:
             return
-        self.mode = "checking"
         self._set("#preview", "[dim]checking…[/]")
-        self.grade(event.value)
+        self.grade(self.session.submit(event.value))
 
-    @work(thread=True, exclusive=True, group="grade")
-    def grade(self, text: str) -> None:
-        """Grade off the UI thread: the first check of a session imports sympy."""
-        result = self.session.grade(text)
+    @work(thread=True, group="grade")
+    def grade(self, check: Check) -> None:
+        """Check off the UI thread (the first check of a session imports sympy). Only the
+        pure checker runs here; the session takes the verdict back on the UI thread."""
+        graded = run_check(check)
         plot = None
-        if not result.retry and (exercise := self.session.current) is not None:
+        if graded.status != "invalid":
             from quizzer.demos.terminal_plot import terminal_plot
 
-            plot = terminal_plot(exercise.question.id, width=72, height=10)
-        self.app.call_from_thread(self._show_result, result, plot)
+            plot = terminal_plot(check.exercise.question.id, width=72, height=10)
+        self.app.call_from_thread(self._checked, check, graded, plot)
 
-    def _show_result(self, result: Result, plot: str | None = None) -> None:
+    def _checked(self, check: Check, graded: Graded, plot: str | None) -> None:
+        result = self.session.accept(check, graded)
+        if result is None:  # cancelled by undo: the question in hand is another one
+            return
         if result.retry:
-            self.mode = "answering"
             self._set("#preview", f"[red]{escape(result.feedback)}[/] [dim](try again)[/]")
             self.query_one("#answer", Input).focus()
             return
-        self.mode = "rating"
-        exercise = self.session.current
-        assert exercise is not None
+        self._show_result(check.exercise, result, plot)
+
+    def _show_result(self, exercise: Exercise, result: Result, plot: str | None = None) -> None:
         style = VERDICT_STYLE.get(result.status, "cyan")
-        lines = [f"[b {style}]{STATUS_LINES.get(result.status, result.status)}[/]"]
-        if result.interpreted:
+        status_line = STATUS_LINES.get(result.status, result.status)
+        lines = [f"[b {style}]{status_line}[/]"]
+        if exercise.options:
+            self._set("#options", _marked_options(exercise, result))
+        elif result.interpreted:
             lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
-        if result.feedback and result.status != REVEALED:
-            lines.append(escape(result.feedback))
-        if result.expected and result.status != "correct":
+        lines += [escape(line) for line in feedback_lines(result)]
+        if result.expected and result.status != "correct" and not exercise.options:
             lines.append(f"[dim]answer:[/] {escape(result.expected)}")
         self._set("#verdict", "\n".join(lines))
         self._set("#preview", "")
@@ -241,22 +276,25 @@ class DrillScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only offer the keys that do something now (the footer follows)."""
+        mode = self.mode
         if action in ("rate", "accept"):
-            return self.mode == "rating"
+            return mode is Mode.RATING
         if action == "hint":
-            return self.mode == "answering"
+            return mode is Mode.ANSWERING
         if action == "demo":
             current = self.session.current
-            return self.mode == "rating" and current is not None and bool(current.question.demo)
+            return mode is Mode.RATING and current is not None and bool(current.question.demo)
         if action == "undo":
             return self.session.can_undo
         if action == "study_ahead":
-            return self.mode == "idle"
+            return mode is Mode.FINISHED
+        if action == "study_more_new":
+            return mode is Mode.FINISHED and self.session.new_left() > 0
         return True
 
     def action_rate(self, rating: int) -> None:
         """Commit the review with ``rating`` and move on."""
-        if self.mode != "rating":
+        if self.mode is not Mode.RATING:
             return
         try:
             self.session.rate(rating)
@@ -272,7 +310,7 @@ class DrillScreen(Screen[None]):
 
     def action_accept(self) -> None:
         """Rate with the suggested rating."""
-        if self.mode == "rating" and self.session.result is not None:
+        if self.mode is Mode.RATING and self.session.result is not None:
             self.action_rate(self.session.result.suggested)
 
     def action_demo(self) -> None:
@@ -296,15 +334,27 @@ class DrillScreen(Screen[None]):
         shown.update(f"{previous}\n[yellow]hint:[/] {escape(hint)}".lstrip("\n"))
 
     def action_undo(self) -> None:
-        """Undo the last review exactly and ask that question again."""
+        """Undo the last review exactly and ask that question again (a check in flight is
+        cancelled; an answer in hand is kept for when its question comes back)."""
+        kept = self.session.current if self.session.answer.strip() else None
         try:
             exercise = self.session.undo()
         except StoreError as exc:
             self.notify(str(exc), title="Undo failed", severity="error")
             return
         if exercise is not None:
-            self.notify(f"Undid the review of {exercise.question.id}.")
+            note = f"Undid the review of {exercise.question.id}."
+            if kept is not None and kept.question.id != exercise.question.id:
+                note += f" Your answer to {kept.question.id} is kept for next."
+            self.notify(note)
             self.show_next()
+
+    def action_study_more_new(self) -> None:
+        """Introduce more new questions today, beyond the daily limit."""
+        if self.session.study_more_new(MORE_NEW) == 0:
+            self.notify("Every question of these topics has been introduced.")
+            return
+        self.show_next()
 
     def action_study_ahead(self) -> None:
         """Queue the questions due soonest."""
@@ -322,5 +372,16 @@ def _ratings_line(result: Result) -> str:
     return " · ".join(parts) + "   [dim]Enter = suggested[/]"
 
 
-def _when(instant: datetime) -> str:
-    return instant.astimezone().strftime("%a %d %b %H:%M")
+def _marked_options(exercise: Exercise, result: Result) -> str:
+    """The options after grading: the right ones green with ✓, a wrong pick red with ✗."""
+    lines = []
+    for mark, key, text in option_marks(exercise, result):
+        style = {"✓": "green", "✗": "red"}.get(mark, "dim")
+        you = " [dim](your answer)[/]" if text in result.picked else ""
+        lines.append(f"[{style}]{mark} [b]{key})[/b] {escape(render_math(text))}[/]{you}")
+    return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
