@@ -7,16 +7,9 @@ from datetime import datetime
 from typing import TextIO
 
 from quizzer.bank.render import render_math
-from quizzer.schedule.scheduler import RATING_NAMES
-from quizzer.session import REVEALED, DrillSession, Exercise, Result, Summary, letter
-
-STATUS_LINES = {
-    "correct": "Correct.",
-    "incorrect": "Incorrect.",
-    "timeout": "The check took too long; grade yourself.",
-    "ungraded": "Compare with the explanation and grade yourself.",
-    REVEALED: "Not answered: here is the solution.",
-}
+from quizzer.model import Rating, Status, option_letter
+from quizzer.presentation import status_text
+from quizzer.session import DrillSession, Exercise, Result, Summary
 
 
 def format_counts(session: DrillSession) -> str:
@@ -32,7 +25,7 @@ def format_exercise(session: DrillSession, exercise: Exercise) -> str:
         f"[{format_counts(session)}] {q.topic} · {q.id}",
         render_math(exercise.prompt).rstrip(),
     ]
-    lines += [f"  {letter(i)}) {render_math(o)}" for i, o in enumerate(exercise.options)]
+    lines += [f"  {option_letter(i)}) {render_math(o)}" for i, o in enumerate(exercise.options)]
     return "\n".join(lines)
 
 
@@ -47,27 +40,30 @@ def option_marks(exercise: Exercise, result: Result) -> list[tuple[str, str, str
             mark = "✗"
         else:
             mark = " "
-        marks.append((mark, letter(i), text))
+        marks.append((mark, option_letter(i), text))
     return marks
 
 
 def feedback_lines(result: Result) -> list[str]:
     """The feedback worth printing under the status line: not a repeat of it (a verdict of
     "Correct." under "Correct."), and nothing for a revealed answer."""
-    status_line = STATUS_LINES.get(result.status, result.status)
-    if not result.feedback or result.status == REVEALED or result.feedback == status_line:
+    if (
+        not result.feedback
+        or result.status is Status.REVEALED
+        or result.feedback == status_text(result.status)
+    ):
         return []
     return [result.feedback]
 
 
 def format_ratings(result: Result) -> str:
     """``1 Again 1m · 2 Hard 6m · 3 Good 1d · 4 Easy 3d``."""
-    return " · ".join(f"{r} {RATING_NAMES[r]} {result.intervals[r]}" for r in RATING_NAMES)
+    return " · ".join(f"{r:d} {r.label} {result.intervals[r]}" for r in Rating)
 
 
 def format_result(exercise: Exercise, result: Result) -> str:
     """The verdict block: verdict, how the answer was read, feedback, the solution."""
-    lines = [STATUS_LINES.get(result.status, result.status)]
+    lines = [status_text(result.status)]
     if exercise.options:
         for mark, key, text in option_marks(exercise, result):
             you = "  (your answer)" if text in result.picked else ""
@@ -75,7 +71,7 @@ def format_result(exercise: Exercise, result: Result) -> str:
     elif result.interpreted:
         lines.append(f"  read as: {result.interpreted}")
     lines += [f"  {line}" for line in feedback_lines(result)]
-    if result.expected and result.status != "correct" and not exercise.options:
+    if result.expected and result.status is not Status.CORRECT and not exercise.options:
         lines.append(f"  answer: {result.expected}")
     if explanation := exercise.question.explanation.strip():
         lines += ["", render_math(explanation)]

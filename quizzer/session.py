@@ -18,7 +18,6 @@ import functools
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -26,25 +25,18 @@ from typing import TYPE_CHECKING
 from quizzer.bank.loader import Bank
 from quizzer.bank.params import draw, fill
 from quizzer.bank.schema import Question
-from quizzer.check.spec import ChoiceSpec
-from quizzer.clock import from_ms, next_day_start, now, to_ms
+from quizzer.check.spec import ChoiceSpec, Spec
+from quizzer.check.verdict import Verdict
+from quizzer.clock import from_ms, next_day_start, to_ms
 from quizzer.config import Settings
+from quizzer.context import Context, DrillOptions
+from quizzer.model import CardState, Rating, ReviewInput, State, Status, option_letter
 from quizzer.schedule.queue import Due, ahead_queue, due_now, unseen
-from quizzer.schedule.scheduler import (
-    AGAIN,
-    GOOD,
-    HARD,
-    format_interval,
-    interval,
-    make_scheduler,
-    outcomes,
-)
-from quizzer.store.db import LEARNING, NEW, RELEARNING, CardState, ReviewInput, Store
+from quizzer.schedule.scheduler import format_interval, interval, make_scheduler, outcomes
+from quizzer.store.db import Store
 
 if TYPE_CHECKING:
     import fsrs
-
-REVEALED = "revealed"
 
 
 class Mode(enum.Enum):
@@ -64,16 +56,11 @@ class Kind(enum.Enum):
     REVIEW = "review"
 
 
-def kind_of(state: int) -> Kind:
+def kind_of(state: State) -> Kind:
     """The count a card in ``state`` is shown under."""
-    if state == NEW:
+    if state is State.NEW:
         return Kind.NEW
-    return Kind.LEARNING if state in (LEARNING, RELEARNING) else Kind.REVIEW
-
-
-def letter(index: int) -> str:
-    """The letter of a choice option: 0 -> a."""
-    return chr(ord("a") + index)
+    return Kind.LEARNING if state in (State.LEARNING, State.RELEARNING) else Kind.REVIEW
 
 
 def choice_order(question: Question, seed: int) -> tuple[int, ...]:
@@ -105,7 +92,7 @@ class Exercise:
         spec = self.question.answer
         return [spec.options[i] for i in self.order] if isinstance(spec, ChoiceSpec) else []
 
-    def shown_spec(self) -> object:
+    def shown_spec(self) -> Spec:
         """The answer spec as the person sees it: a choice's options in the shown order, so
         that the letters typed mean the options on screen."""
         spec = self.question.answer
@@ -131,7 +118,7 @@ class Exercise:
             except AnswerError:
                 moved.append((answer, feedback))  # the checker reports it as a bank fault
                 continue
-            moved.append((", ".join(sorted(letter(position[i]) for i in picked)), feedback))
+            moved.append((", ".join(sorted(option_letter(position[i]) for i in picked)), feedback))
         return moved
 
 
@@ -140,7 +127,7 @@ def solution(exercise: Exercise) -> str | None:
     spec = exercise.question.answer
     if isinstance(spec, ChoiceSpec):
         return ", ".join(
-            f"{letter(i)}) {text}"
+            f"{option_letter(i)}) {text}"
             for i, text in enumerate(exercise.options)
             if text in spec.correct_set
         )
@@ -168,13 +155,10 @@ class Check:
 
 @dataclass(frozen=True)
 class Graded:
-    """What checking an answer found, before the schedule is consulted. ``picked`` holds
-    the texts of the options a choice answer selected."""
+    """What checking an answer found, before the schedule is consulted: the verdict and,
+    for a choice, the texts of the options the answer selected."""
 
-    status: str
-    feedback: str
-    interpreted: str | None = None
-    expected: str | None = None
+    verdict: Verdict
     picked: tuple[str, ...] = ()
 
 
@@ -184,23 +168,29 @@ def run_check(check: Check) -> Graded:
     exercise, answer = check.exercise, check.answer
     question = exercise.question
     if question.kind == "recall":
-        return Graded("ungraded", "")
+        return Graded(Verdict(Status.UNGRADED))
     if not answer.strip():
-        return Graded(REVEALED, "Not answered: here is the solution.", None, solution(exercise))
+        return Graded(
+            Verdict(
+                Status.REVEALED, "Not answered: here is the solution.", expected=solution(exercise)
+            )
+        )
     import quizzer.check
     from quizzer.check import CheckError
 
     try:
         verdict = quizzer.check.check(
-            exercise.shown_spec(),  # type: ignore[arg-type]
+            exercise.shown_spec(),
             answer,
             exercise.params,
             mistakes=[{"answer": a, "feedback": f} for a, f in exercise.shown_mistakes()],
         )
     except CheckError as exc:  # a fault in the bank, not in the answer: let the person grade
-        return Graded("ungraded", f"This question's checker failed ({exc}); grade yourself.")
+        return Graded(
+            Verdict(Status.UNGRADED, f"This question's checker failed ({exc}); grade yourself.")
+        )
     picked: tuple[str, ...] = ()
-    if exercise.order and verdict.status != "invalid":
+    if exercise.order and verdict.status is not Status.INVALID:
         from quizzer.check.choice import read_choice
         from quizzer.check.verdict import AnswerError
 
@@ -209,29 +199,46 @@ def run_check(check: Check) -> Graded:
         except AnswerError:
             chosen = set()
         picked = tuple(exercise.options[i] for i in sorted(chosen))
-    return Graded(verdict.status, verdict.feedback, verdict.interpreted, verdict.expected, picked)
+    return Graded(verdict, picked)
 
 
 @dataclass(frozen=True)
 class Result:
-    """What grading an answer gave: the status, feedback, the suggested rating and, for each
-    rating 1-4, the card state it leads to and the interval until the question returns.
-    For a choice, ``picked`` and ``right`` are the option texts chosen and the correct ones."""
+    """What grading an answer gave: the checker's verdict, the suggested rating and, for each
+    rating, the card state it leads to and the interval until the question returns. For a
+    choice, ``picked`` and ``right`` are the option texts chosen and the correct ones."""
 
-    status: str
-    feedback: str
-    interpreted: str | None
-    expected: str | None
-    suggested: int
-    outcomes: dict[int, CardState]
-    intervals: dict[int, str]
+    verdict: Verdict
+    suggested: Rating
+    outcomes: dict[Rating, CardState]
+    intervals: dict[Rating, str]
     picked: tuple[str, ...] = ()
     right: frozenset[str] = frozenset()
 
     @property
+    def status(self) -> Status:
+        """The verdict's status."""
+        return self.verdict.status
+
+    @property
+    def feedback(self) -> str:
+        """The verdict's feedback."""
+        return self.verdict.feedback
+
+    @property
+    def interpreted(self) -> str | None:
+        """How the answer was read."""
+        return self.verdict.interpreted
+
+    @property
+    def expected(self) -> str | None:
+        """The reference answer, rendered for display."""
+        return self.verdict.expected
+
+    @property
     def retry(self) -> bool:
         """The answer could not be read: nothing is recorded and the person may try again."""
-        return self.status == "invalid"
+        return self.status is Status.INVALID
 
 
 @dataclass(frozen=True)
@@ -277,7 +284,7 @@ class _Done:
     requeued: bool
     kind: Kind
     topic: str
-    rating: int
+    rating: Rating
     duration_ms: int
 
 
@@ -294,21 +301,16 @@ class _Kept:
 class DrillSession:
     """One sitting: a queue of due questions, graded and rated one by one."""
 
-    store: Store
-    bank: Bank
-    settings: Settings
-    topic: str | Sequence[str] | None = None
-    limit: int | None = None
-    seed: int | None = None
-    cram: bool = False
-    fuzz: bool | None = None
-    clock: Callable[[], datetime] = now
+    context: Context
+    options: DrillOptions = field(default_factory=DrillOptions)
     queue: list[str] = field(default_factory=list)
+    limit: int | None = field(init=False)
     done: int = 0
     current: Exercise | None = None
     result: Result | None = None
     hints_used: int = 0
     answer: str = ""
+    """What was typed for the question in hand (graded, being checked, or kept by undo)."""
     _checking: Check | None = field(default=None, init=False)
     _graded: Graded | None = field(default=None, init=False)
     _history: list[_Done] = field(default_factory=list, init=False)
@@ -319,8 +321,10 @@ class DrillSession:
     _graded_at: datetime | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self._rng = random.Random(self.seed)
-        self.topics = [self.topic] if isinstance(self.topic, str) else self.topic
+        self.limit = self.options.limit
+        self._rng = random.Random(self.options.seed)
+        topic = self.options.topic
+        self.topics = [topic] if isinstance(topic, str) else None if topic is None else list(topic)
         self.curriculum = self.bank.curriculum(self.topics)
         if self.cram:
             self.queue = list(self.curriculum)
@@ -335,12 +339,38 @@ class DrillSession:
             self._kinds |= dict.fromkeys(due.new, Kind.NEW)
         if self.limit is not None:
             self.queue = self.queue[: self.limit]
+        if self.options.more_new:
+            self.study_more_new(self.options.more_new)
+
+    @property
+    def store(self) -> Store:
+        """The database reviews are committed to."""
+        return self.context.store
+
+    @property
+    def bank(self) -> Bank:
+        """The questions."""
+        return self.context.bank
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in effect when the session started."""
+        return self.context.settings
+
+    @property
+    def cram(self) -> bool:
+        """Whether this drill leaves the schedule alone."""
+        return self.options.cram
+
+    def clock(self) -> datetime:
+        """The current instant."""
+        return self.context.clock()
 
     @functools.cached_property
     def scheduler(self) -> fsrs.Scheduler:
         """The FSRS scheduler, built on the first grade: importing fsrs is not free, and the
         first question should be on screen before anything is graded."""
-        return make_scheduler(self.settings, self.fuzz)
+        return make_scheduler(self.settings, self.options.fuzz)
 
     # -- progress ------------------------------------------------------------------------
 
@@ -399,11 +429,11 @@ class DrillSession:
         by_topic: dict[str, Tally] = {}
         for d in self._history:
             t = by_topic.get(d.topic, Tally())
-            by_topic[d.topic] = Tally(t.reviewed + 1, t.correct + (d.rating != AGAIN))
+            by_topic[d.topic] = Tally(t.reviewed + 1, t.correct + (d.rating is not Rating.AGAIN))
         tomorrow_ends = next_day_start(self.next_day(), self.settings.rollover_hour)
         return Summary(
             reviewed=len(self._history),
-            correct=sum(d.rating != AGAIN for d in self._history),
+            correct=sum(d.rating is not Rating.AGAIN for d in self._history),
             seconds=sum(d.duration_ms for d in self._history) / 1000,
             by_topic=by_topic,
             next_due=self.next_due(),
@@ -417,7 +447,7 @@ class DrillSession:
         ahead = ahead_queue(self.store, self.curriculum, count)
         for q in ahead:
             card = self.store.card(q)
-            self._kinds[q] = kind_of(card.state if card else NEW)
+            self._kinds[q] = kind_of(card.state if card else State.NEW)
         return self._extend(ahead)
 
     def study_more_new(self, count: int) -> int:
@@ -456,8 +486,8 @@ class DrillSession:
         self._drawn += 1
         seed = (
             self._rng.randrange(2**31)
-            if self.seed is None
-            else (self.seed * 1_000_003 + self._drawn) % 2**31
+            if self.options.seed is None
+            else (self.options.seed * 1_000_003 + self._drawn) % 2**31
         )
         self.current = self.exercise(question, seed)
         return self.current
@@ -518,42 +548,44 @@ class DrillSession:
         exercise = self.current
         assert exercise is not None
         question = exercise.question
-        right = (
-            question.answer.correct_set if isinstance(question.answer, ChoiceSpec) else frozenset()
-        )
-        fields = (graded.status, graded.feedback, graded.interpreted, graded.expected)
-        if graded.status == "invalid":
-            return Result(*fields, AGAIN, {}, {})
+        spec = question.answer
+        right = spec.correct_set if isinstance(spec, ChoiceSpec) else frozenset()
+        verdict = graded.verdict
+        if verdict.status is Status.INVALID:
+            return Result(verdict, Rating.AGAIN, {}, {})
         suggested = {
-            "correct": HARD if self.hints_used else GOOD,
-            "incorrect": AGAIN,
-            REVEALED: AGAIN,
-            "timeout": HARD,
-        }.get(graded.status, GOOD)
+            Status.CORRECT: Rating.HARD if self.hints_used else Rating.GOOD,
+            Status.INCORRECT: Rating.AGAIN,
+            Status.REVEALED: Rating.AGAIN,
+            Status.TIMEOUT: Rating.HARD,
+        }.get(verdict.status, Rating.GOOD)
         at = self.clock()
         card = self.store.card(question.id)
+        after: dict[Rating, CardState]
         if self.cram:
             same = card or CardState(question.id, due=to_ms(at))
-            after = dict.fromkeys(range(1, 5), same)
-            shown = dict.fromkeys(range(1, 5), "cram")
+            after = dict.fromkeys(Rating, same)
+            shown = dict.fromkeys(Rating, "cram")
         else:
             after = outcomes(self.scheduler, card, question.id, at)
             shown = {r: format_interval(interval(c, at)) for r, c in after.items()}
         self._graded, self._graded_at = graded, at
-        return Result(*fields, suggested, after, shown, graded.picked, right)
+        return Result(verdict, suggested, after, shown, graded.picked, right)
 
     # -- rating --------------------------------------------------------------------------
 
-    def rate(self, rating: int | None = None) -> int:
+    def rate(self, rating: Rating | int | None = None) -> int:
         """Commit the review of the question in hand with ``rating`` (default: the suggested
         one). The review is on disk when this returns; returns its id. A choice is stored
         as the text of the option(s) picked, not the letter, which depends on the order."""
         exercise, result, at = self.current, self.result, self._graded_at
         if exercise is None or result is None or at is None or result.retry:
             raise RuntimeError("grade an answer before rating it")
-        rating = result.suggested if rating is None else rating
-        if rating not in result.outcomes:
+        if rating is None:
+            rating = result.suggested
+        elif rating not in result.outcomes:
             raise ValueError(f"rating must be 1-4, not {rating}")
+        rating = Rating(rating)
         qid = exercise.question.id
         before = self.store.card(qid)
         after = result.outcomes[rating]

@@ -11,6 +11,7 @@ import pytest
 from test_tui import SIZE, _settle, screen_text
 
 import quizzer.check
+from quizzer.context import DrillOptions
 from quizzer.tui.app import QuizzerApp
 from quizzer.workspace import Workspace
 
@@ -47,7 +48,7 @@ BF16 = "How many exponent bits does bfloat16 have?"
 @pytest.mark.usefixtures("slow_check")
 async def test_ctrl_z_while_checking_cancels_the_check(isolated: Path) -> None:
     db = isolated / "quizzer.db"
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("1", "enter")  # "1" is the text of the right ReLU option

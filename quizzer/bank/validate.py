@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizzer.bank.params import draw, placeholders
+from quizzer.model import option_letter
 
 if TYPE_CHECKING:
     from quizzer.bank.loader import Bank
@@ -158,7 +159,7 @@ def _check_grading(
             text = spec.value
         else:  # choice
             correct = sorted(spec.options.index(c) for c in spec.correct_set)
-            text = ", ".join(chr(ord("a") + i) for i in correct)
+            text = ", ".join(option_letter(i) for i in correct)
         try:
             verdict = check(spec, text, params, mistakes=question.mistakes)
         except CheckError as error:

@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from quizzer.bank.render import render_math
-from quizzer.plain import STATUS_LINES, feedback_lines, format_summary, option_marks
-from quizzer.schedule.scheduler import RATING_NAMES
+from quizzer.model import Rating, Status, option_letter
+from quizzer.plain import feedback_lines, format_summary, option_marks
+from quizzer.presentation import status_colour, status_text
 from quizzer.session import (
-    REVEALED,
     Check,
     DrillSession,
     Exercise,
@@ -25,14 +25,12 @@ from quizzer.session import (
     Kind,
     Mode,
     Result,
-    letter,
     run_check,
 )
 from quizzer.store.db import StoreError
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
-VERDICT_STYLE = {"correct": "green", "incorrect": "red", REVEALED: "yellow", "timeout": "yellow"}
 COUNT_STYLE = {Kind.NEW: "blue", Kind.LEARNING: "red", Kind.REVIEW: "green"}
 """Anki's colours for the new, learning and review counts."""
 MORE_NEW = 10
@@ -120,7 +118,7 @@ class DrillScreen(Screen[None]):
         options = ""
         if exercise.options:
             options = "\n".join(
-                f"  [b]{letter(i)})[/b] {escape(render_math(o))}"
+                f"  [b]{option_letter(i)})[/b] {escape(render_math(o))}"
                 for i, o in enumerate(exercise.options)
             )
         elif q.kind == "recall":
@@ -231,7 +229,7 @@ class DrillScreen(Screen[None]):
         pure checker runs here; the session takes the verdict back on the UI thread."""
         graded = run_check(check)
         plot = None
-        if graded.status != "invalid":
+        if graded.verdict.status is not Status.INVALID:
             from quizzer.demos.terminal_plot import terminal_plot
 
             plot = terminal_plot(check.exercise.question.id, width=72, height=10)
@@ -248,15 +246,13 @@ class DrillScreen(Screen[None]):
         self._show_result(check.exercise, result, plot)
 
     def _show_result(self, exercise: Exercise, result: Result, plot: str | None = None) -> None:
-        style = VERDICT_STYLE.get(result.status, "cyan")
-        status_line = STATUS_LINES.get(result.status, result.status)
-        lines = [f"[b {style}]{status_line}[/]"]
+        lines = [f"[b {status_colour(result.status)}]{status_text(result.status)}[/]"]
         if exercise.options:
             self._set("#options", _marked_options(exercise, result))
         elif result.interpreted:
             lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
         lines += [escape(line) for line in feedback_lines(result)]
-        if result.expected and result.status != "correct" and not exercise.options:
+        if result.expected and result.status is not Status.CORRECT and not exercise.options:
             lines.append(f"[dim]answer:[/] {escape(result.expected)}")
         self._set("#verdict", "\n".join(lines))
         self._set("#preview", "")
@@ -366,8 +362,8 @@ class DrillScreen(Screen[None]):
 
 def _ratings_line(result: Result) -> str:
     parts = []
-    for r, name in RATING_NAMES.items():
-        part = f"[b]{r}[/b] {name} {result.intervals[r]}"
+    for r in Rating:
+        part = f"[b]{r:d}[/b] {r.label} {result.intervals[r]}"
         parts.append(f"[reverse]{part}[/reverse]" if r == result.suggested else part)
     return " · ".join(parts) + "   [dim]Enter = suggested[/]"
 
