@@ -72,3 +72,54 @@ async def test_ctrl_z_while_checking_cancels_the_check(isolated: Path) -> None:
         await pilot.press("3")
         await _settle(pilot)
     assert _reviews(db) == [("s.choice.relu", 3, "correct", "1")]
+
+
+def _numeric_session(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from conftest import FIXTURES
+
+    from quizzer.bank.loader import load_bank
+    from quizzer.config import Settings
+    from quizzer.context import Context
+    from quizzer.session import DrillSession
+    from quizzer.store.db import Store
+
+    store = Store.open(tmp_path / "q.db")
+    bank = load_bank([FIXTURES / "numeric_bank"])
+    context = Context(store, bank, Settings(fuzz=False), tmp_path / "c.toml")
+    return DrillSession(context, DrillOptions(seed=1)), store
+
+
+@pytest.mark.usefixtures("slow_check")
+def test_a_verdict_that_comes_back_after_undo_is_not_taken(tmp_path: Path) -> None:
+    """The session-level race: the check runs on another thread while undo runs here."""
+    import threading
+
+    from quizzer.session import Mode, run_check
+
+    session, store = _numeric_session(tmp_path)
+    with store:
+        first = session.next()
+        assert first is not None and first.question.id == "n.ce"
+        session.grade("")
+        session.rate(4)
+        assert session.next() is not None  # n.relu
+        check = session.submit("x > 0")
+        assert session.mode is Mode.CHECKING
+        verdicts = []
+        worker = threading.Thread(target=lambda: verdicts.append(run_check(check)))
+        worker.start()
+        session.undo()  # while the check sleeps
+        worker.join()
+        assert session.accept(check, verdicts[0]) is None
+        assert session.current == first  # the same exercise: same seed, same numbers
+        assert session.mode is Mode.ANSWERING
+        with pytest.raises(RuntimeError):
+            session.rate(1)
+        assert store.reviews_total() == 0
+        right = {0.3: "1.204", 0.7: "0.357"}[first.params["p"]]
+        assert session.grade(right).status == "correct"
+        session.rate()
+        rows = store.conn.execute(
+            "SELECT c.question_id, r.answer FROM reviews r JOIN cards c ON c.id = r.card_id"
+        ).fetchall()
+        assert [tuple(r) for r in rows] == [("n.ce", right)]

@@ -294,9 +294,9 @@ def _read_topic_order(bank: Bank, paths: Iterable[Path]) -> None:
     present = {q.topic.casefold() for q in bank.questions.values()}
     for path in paths:
         topics, problems = read_topics_file(path)
-        bank.errors.extend(BankError(path, line, message) for line, message in problems)
         for name, line in topics:
             if name.casefold() in present:
                 bank.declared_topics.append(name)
             else:
-                bank.errors.append(BankError(path, line, f"topic {name!r} has no questions"))
+                problems.append((line, f"topic {name!r} has no questions"))
+        bank.errors.extend(BankError(path, line, message) for line, message in sorted(problems))
