@@ -123,26 +123,17 @@ class Exercise:
 
 
 def solution(exercise: Exercise) -> str | None:
-    """The reference answer of an exercise, rendered for display (None for recall)."""
-    spec = exercise.question.answer
-    if isinstance(spec, ChoiceSpec):
-        return ", ".join(
-            f"{option_letter(i)}) {text}"
-            for i, text in enumerate(exercise.options)
-            if text in spec.correct_set
-        )
-    if spec.kind == "recall":
-        return None
-    from quizzer.check import preview, reference_value
+    """The reference answer of an exercise, rendered for display (None for recall); a
+    choice's letters are those shown.
 
-    if spec.kind == "expression":
-        return preview(spec, spec.value, exercise.params).interpreted or spec.value
-    value = reference_value(spec, exercise.params)
-    return (
-        f"{value:.6g}"
-        if isinstance(value, float)
-        else "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
-    )
+    Evaluated in the checking worker under its time limit, like every check.
+    """
+    from quizzer.check import CheckError, render_reference
+
+    try:
+        return render_reference(exercise.shown_spec(), exercise.params)
+    except CheckError as error:
+        return f"(the reference answer cannot be shown: {error})"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ def read_choice(options: Sequence[str], answer: str) -> set[int]:
         return {normalized[whole]}
     if not whole:
         raise AnswerError("the answer is empty: pick an option")
+    # several option texts, one per line or separated by ";" (texts may contain commas)
+    texts = [" ".join(p.split()) for p in re.split(r"[;\n]", answer.lower()) if p.strip()]
+    if len(texts) > 1 and all(t in normalized for t in texts):
+        return {normalized[t] for t in texts}
     parts = [p.strip() for p in re.split(r"[,;]|\band\b", whole) if p.strip()]
     if len(parts) == 1 and re.fullmatch(r"(?:[a-z]|\d+)(?:\s+(?:[a-z]|\d+))+", parts[0]):
         parts = parts[0].split()
