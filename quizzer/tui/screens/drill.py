@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from quizzer.bank.render import render_math
+from quizzer.context import DrillOptions
 from quizzer.model import Rating, Status, option_letter
 from quizzer.plain import feedback_lines, format_summary, option_marks
 from quizzer.presentation import status_colour, status_text
@@ -31,8 +32,9 @@ from quizzer.store.db import StoreError
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
-COUNT_STYLE = {Kind.NEW: "blue", Kind.LEARNING: "red", Kind.REVIEW: "green"}
-"""Anki's colours for the new, learning and review counts."""
+COUNT_STYLE = {Kind.NEW: "#4a9eff", Kind.LEARNING: "#ef5350", Kind.REVIEW: "#4caf50"}
+"""Anki's colours for the new (blue), learning (red) and review (green) counts, light enough
+to read on a dark background."""
 MORE_NEW = 10
 """How many more new questions "study more new" queues."""
 
@@ -94,6 +96,13 @@ class DrillScreen(Screen[None]):
         self.show_next()
         # After the first paint, never competing with it for the CPU.
         self.call_after_refresh(self.set_timer, 0.3, self.warm_checker)
+
+    def restart(self, options: DrillOptions) -> None:
+        """Start a new session with ``options`` (other topics), dropping the question in
+        hand; every rated review is already stored."""
+        self.session.cancel()
+        self.session = DrillSession(self.session.context, options)
+        self.show_next()
 
     def warm_checker(self) -> None:
         """Start the checking worker (it imports sympy) once the first question is on screen,
