@@ -97,11 +97,10 @@ def format_summary(summary: Summary) -> list[str]:
         accuracy = summary.accuracy or 0.0
         lines.append(
             f"Reviewed {summary.reviewed} in {_duration(summary.seconds)}: "
-            f"{summary.correct} correct ({accuracy:.0%}), {summary.reviewed - summary.correct} "
-            "Again."
+            f"{summary.correct} answered right ({accuracy:.0%}), {summary.again} rated Again."
         )
         for topic, tally in sorted(summary.by_topic.items(), key=lambda kv: -kv[1].reviewed):
-            lines.append(f"  {topic}: {tally.correct}/{tally.reviewed}")
+            lines.append(f"  {topic}: {tally.correct}/{tally.reviewed} right")
     if summary.next_due is not None:
         lines.append(
             f"Next review due {_when(summary.next_due)}; {summary.due_tomorrow} due "

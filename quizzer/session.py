@@ -243,10 +243,18 @@ class Counts:
 
 @dataclass(frozen=True)
 class Tally:
-    """Reviews of one topic in this session and how many were not rated Again."""
+    """Reviews of one topic in this session and how many were answered right."""
 
     reviewed: int = 0
     correct: int = 0
+
+
+def answered_right(status: Status, rating: Rating) -> bool:
+    """Whether a review counts as answered right: the checker's verdict where it gave one
+    (a revealed solution is not right), the person's rating (not Again) where it did not."""
+    if status in (Status.CORRECT, Status.INCORRECT, Status.REVEALED):
+        return status is Status.CORRECT
+    return rating is not Rating.AGAIN
 
 
 @dataclass(frozen=True)
@@ -255,6 +263,7 @@ class Summary:
 
     reviewed: int
     correct: int
+    again: int
     seconds: float
     by_topic: dict[str, Tally]
     next_due: datetime | None
@@ -264,7 +273,7 @@ class Summary:
 
     @property
     def accuracy(self) -> float | None:
-        """Share of reviews not rated Again (Anki's "correct"); None before any review."""
+        """Share of reviews answered right (see :func:`answered_right`); None before any."""
         return self.correct / self.reviewed if self.reviewed else None
 
 
@@ -276,6 +285,7 @@ class _Done:
     kind: Kind
     topic: str
     rating: Rating
+    status: Status
     duration_ms: int
 
 
@@ -420,11 +430,14 @@ class DrillSession:
         by_topic: dict[str, Tally] = {}
         for d in self._history:
             t = by_topic.get(d.topic, Tally())
-            by_topic[d.topic] = Tally(t.reviewed + 1, t.correct + (d.rating is not Rating.AGAIN))
+            by_topic[d.topic] = Tally(
+                t.reviewed + 1, t.correct + answered_right(d.status, d.rating)
+            )
         tomorrow_ends = next_day_start(self.next_day(), self.settings.rollover_hour)
         return Summary(
             reviewed=len(self._history),
-            correct=sum(d.rating is not Rating.AGAIN for d in self._history),
+            correct=sum(answered_right(d.status, d.rating) for d in self._history),
+            again=sum(d.rating is Rating.AGAIN for d in self._history),
             seconds=sum(d.duration_ms for d in self._history) / 1000,
             by_topic=by_topic,
             next_due=self.next_due(),
@@ -602,7 +615,16 @@ class DrillSession:
             self.queue.append(qid)
             self._kinds[qid] = kind_of(after.state)
         self._history.append(
-            _Done(review_id, exercise, requeue, kind, exercise.question.topic, rating, duration_ms)
+            _Done(
+                review_id,
+                exercise,
+                requeue,
+                kind,
+                exercise.question.topic,
+                rating,
+                result.status,
+                duration_ms,
+            )
         )
         self.done += 1
         self.current = self.result = None

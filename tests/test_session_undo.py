@@ -116,12 +116,12 @@ def test_the_summary_counts_reviews_accuracy_and_topics(store: Store) -> None:
     session = _session(store, seed=1)
     session.next()
     session.grade("")
-    session.rate(1)
+    session.rate(3)  # a revealed solution is not answered right, whatever the rating
     session.next()
     session.grade("x > 0")
-    session.rate(3)
+    session.rate(1)  # right, yet rated Again
     summary = session.summary()
-    assert (summary.reviewed, summary.correct) == (2, 1)
+    assert (summary.reviewed, summary.correct, summary.again) == (2, 1, 1)
     assert summary.accuracy == 0.5
     assert {t: (v.reviewed, v.correct) for t, v in summary.by_topic.items()} == {"Numeric": (2, 1)}
     assert summary.next_due is not None

@@ -72,12 +72,12 @@ async def test_the_summary_shows_accuracy_time_topics_and_what_is_next() -> None
         await _settle(pilot)
         await pilot.press("5", "enter")  # bf16, wrong
         await _settle(pilot)
-        await pilot.press("4")  # rated Easy all the same: counts as not Again
+        await pilot.press("4")  # rated Easy all the same: still a wrong answer
         await _settle(pilot)
         text = screen_text(app)
         assert "Session complete: 2 reviewed, all saved." in text
-        assert re.search(r"Accuracy 100% \(2/2\) · time \d+ s", text)
-        assert "Sample choice: 2/2" in text
+        assert re.search(r"Accuracy 50% \(1/2\) · 0 Again · time \d+ s", text)
+        assert "Sample choice: 1/2 right" in text
         assert "Next review due" in text
         assert "Every question of these topics has been introduced." in text
         assert "unlock" not in text

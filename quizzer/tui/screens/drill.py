@@ -167,7 +167,7 @@ class DrillScreen(Screen[None]):
             lines.insert(
                 0,
                 f"Accuracy [b]{accuracy:.0%}[/b] ({summary.correct}/{summary.reviewed}) · "
-                f"time {_duration(summary.seconds)}",
+                f"{summary.again} Again · time {_duration(summary.seconds)}",
             )
         actions = []
         if summary.new_left:
