@@ -3,12 +3,12 @@ the letters typed, the predicted mistakes, what is stored and what the verdict m
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from helpers import rows
 
 from quizzer.bank.loader import Bank, Source, load_bank
 from quizzer.bank.schema import Question
@@ -71,7 +71,7 @@ def test_the_stored_seed_gives_back_the_order_that_was_shown(store: Store) -> No
     assert shown is not None
     session.grade("alpha")
     session.rate()
-    (seed,) = store.conn.execute("SELECT seed FROM reviews").fetchone()
+    [(seed,)] = rows(store.path, "SELECT seed FROM reviews")
     assert DrillSession.exercise(ABCD, seed).options == shown.options
     orders = {tuple(DrillSession.exercise(ABCD, s).options) for s in range(30)}
     assert len(orders) > 10  # and other seeds give other orders
@@ -86,7 +86,7 @@ def test_a_letter_means_the_option_shown_under_it_and_the_text_is_stored(store: 
     assert result.status is Status.CORRECT
     assert result.picked == ("alpha",)
     session.rate()
-    (answer,) = store.conn.execute("SELECT answer FROM reviews").fetchone()
+    [(answer,)] = rows(store.path, "SELECT answer FROM reviews")
     assert answer == "alpha"
 
 
@@ -125,7 +125,7 @@ def test_several_right_options_are_stored_as_their_texts(store: Store) -> None:
     keys = [option_letter(exercise.options.index(t)) for t in ("delta", "beta")]
     assert session.grade(", ".join(keys)).status is Status.CORRECT
     session.rate()
-    (answer,) = store.conn.execute("SELECT answer FROM reviews").fetchone()
+    [(answer,)] = rows(store.path, "SELECT answer FROM reviews")
     assert sorted(answer.split("; ")) == ["beta", "delta"]
 
 
@@ -149,8 +149,6 @@ def test_plain_mode_marks_the_right_option_and_the_pick(isolated: Path) -> None:
     letter_of = {line.split(") ", 1)[1]: line.strip()[0] for line in shown}
     assert f"  ✗ {letter_of['x']}) x  (your answer)" in lines
     assert f"  ✓ {letter_of['1']}) 1" in lines
-    conn = sqlite3.connect(isolated / "quizzer.db")
-    try:
-        assert conn.execute("SELECT answer, status FROM reviews").fetchall() == [("x", "incorrect")]
-    finally:
-        conn.close()
+    assert rows(isolated / "quizzer.db", "SELECT answer, status FROM reviews") == [
+        ("x", "incorrect")
+    ]

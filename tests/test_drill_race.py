@@ -119,7 +119,4 @@ def test_a_verdict_that_comes_back_after_undo_is_not_taken(tmp_path: Path) -> No
         right = {0.3: "1.204", 0.7: "0.357"}[first.params["p"]]
         assert session.grade(right).status == "correct"
         session.rate()
-        rows = store.conn.execute(
-            "SELECT c.question_id, r.answer FROM reviews r JOIN cards c ON c.id = r.card_id"
-        ).fetchall()
-        assert [tuple(r) for r in rows] == [("n.ce", right)]
+        assert _reviews(store.path) == [("n.ce", 3, "correct", right)]
