@@ -26,7 +26,7 @@ from quizzer.bank.loader import Bank
 from quizzer.bank.params import draw, fill
 from quizzer.bank.schema import Question
 from quizzer.check.spec import ChoiceSpec, Spec
-from quizzer.check.verdict import Verdict
+from quizzer.check.verdict import LineMark, Verdict
 from quizzer.clock import from_ms, next_day_start, to_ms
 from quizzer.config import Settings
 from quizzer.context import Context, DrillOptions
@@ -136,6 +136,12 @@ def solution(exercise: Exercise) -> str | None:
         return f"(the reference answer cannot be shown: {error})"
 
 
+def model_derivation(exercise: Exercise) -> str | None:
+    """The model derivation of a derivation question, one step per line (None otherwise)."""
+    spec = exercise.question.answer
+    return "\n".join(spec.steps) if spec.kind == "derivation" else None
+
+
 @dataclass(frozen=True)
 class Check:
     """An answer handed out for checking: which exercise it is for and what was typed."""
@@ -225,6 +231,11 @@ class Result:
     def expected(self) -> str | None:
         """The reference answer, rendered for display."""
         return self.verdict.expected
+
+    @property
+    def lines(self) -> tuple[LineMark, ...]:
+        """Each line of a derivation, read and marked."""
+        return self.verdict.lines
 
     @property
     def retry(self) -> bool:

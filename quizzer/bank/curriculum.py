@@ -2,7 +2,8 @@
 
 A bank directory may hold ``topics.txt``: one topic per line, in the order a learner should
 meet them (``#`` starts a comment). Topics it does not name follow in bank order. Within a
-topic the easier kinds come first (choices, then numbers, vectors, formulas, recall). The
+topic the easier kinds come first (choices, then numbers, vectors, formulas, recall,
+derivations). The
 first topic is studied alone for a few questions, then the next one opens, and the open
 topics take turns, so a first day touches several topics instead of exhausting one.
 """
@@ -17,8 +18,9 @@ from quizzer.bank.schema import Question
 
 TOPICS_FILE = "topics.txt"
 
-KIND_RANK = {"choice": 0, "numeric": 1, "vector": 2, "expression": 3, "derivation": 4, "recall": 5}
-"""Easier kinds first: recognising, then computing, then writing a formula, then explaining."""
+KIND_RANK = {"choice": 0, "numeric": 1, "vector": 2, "expression": 3, "recall": 4, "derivation": 5}
+"""Easier kinds first: recognising, computing, writing a formula, explaining, and last a
+derivation, the hardest kind to answer."""
 
 OPEN_EVERY = 4
 """A new topic opens after this many questions were introduced since the last one opened."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,10 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from quizzer.bank.render import render_math
+from quizzer.check.verdict import LineMark
 from quizzer.context import DrillOptions
 from quizzer.model import Rating, Status, option_letter
 from quizzer.plain import feedback_lines, format_summary, option_marks
 from quizzer.presentation import status_colour, status_text
+from quizzer.safe_text import clean, text
 from quizzer.session import (
     Check,
     DrillSession,
@@ -26,9 +27,11 @@ from quizzer.session import (
     Kind,
     Mode,
     Result,
+    model_derivation,
     run_check,
 )
 from quizzer.store.db import StoreError
+from quizzer.tui.widgets.derivation import DerivationInput, DerivationLines
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
@@ -66,6 +69,7 @@ class DrillScreen(Screen[None]):
     def __init__(self, session: DrillSession) -> None:
         super().__init__()
         self.session = session
+        self.hints_shown: list[Text] = []
 
     @property
     def mode(self) -> Mode:
@@ -83,6 +87,7 @@ class DrillScreen(Screen[None]):
             yield AnswerInput(
                 placeholder="your answer (Enter to check, empty = show solution)", id="answer"
             )
+            yield DerivationInput(id="derivation")
             yield Static("", id="preview")
             with Vertical(id="result"):
                 yield Static("", id="verdict")
@@ -122,18 +127,23 @@ class DrillScreen(Screen[None]):
             self._show_idle()
             return
         q = exercise.question
-        self.query_one("#topic", Label).update(f"{escape(q.topic)} · [dim]{escape(q.id)}[/]")
+        self.query_one("#topic", Label).update(
+            Text.assemble(text(q.topic), " · ", text(q.id, "dim"))
+        )
         self.query_one("#prompt", MarkdownView).show(render_math(exercise.prompt))
-        options = ""
+        options = Text()
         if exercise.options:
-            options = "\n".join(
-                f"  [b]{option_letter(i)})[/b] {escape(render_math(o))}"
+            options = Text("\n").join(
+                Text.assemble("  ", (f"{option_letter(i)})", "bold"), " ", text(render_math(o)))
                 for i, o in enumerate(exercise.options)
             )
         elif q.kind == "recall":
-            options = "[dim]Recall the answer, then press Enter to reveal it and grade yourself.[/]"
+            options = Text(
+                "Recall the answer, then press Enter to reveal it and grade yourself.", "dim"
+            )
         self._set("#options", options)
         self._set("#hint", "")
+        self.hints_shown = []
         self._set("#preview", "")
         self._set("#ratings", "")
         self.query_one("#result").display = False
@@ -143,15 +153,33 @@ class DrillScreen(Screen[None]):
                 self.query_one(widget_id).display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = False
-        answer.value = self.session.answer
+        derivation = self.query_one(DerivationInput)
+        derivation.display = answer.display = False
+        if q.kind == "derivation":
+            derivation.display = True
+            derivation.reset()
+            derivation.lines.disabled = False
+            if self.session.answer:
+                derivation.lines.text = self.session.answer
+        else:
+            answer.display = True
+            answer.value = self.session.answer
         if self.session.result is not None:  # an answer graded before an undo, kept
             self._show_result(exercise, self.session.result)
             return
-        answer.focus()
+        (derivation.lines if q.kind == "derivation" else answer).focus()
         self.refresh_bindings()
 
     def _show_idle(self) -> None:
-        for widget_id in ("#prompt", "#options", "#answer", "#result", "#preview", "#hint"):
+        for widget_id in (
+            "#prompt",
+            "#options",
+            "#answer",
+            "#derivation",
+            "#result",
+            "#preview",
+            "#hint",
+        ):
             self.query_one(widget_id).display = False
         self._set("#ratings", "")
         self.query_one("#topic", Label).update("")
@@ -160,21 +188,23 @@ class DrillScreen(Screen[None]):
             head = f"Session complete: {summary.reviewed} reviewed, all saved."
         else:
             head = "Nothing is due right now."
-        lines = [escape(line) for line in format_summary(summary)]
+        lines = format_summary(summary)
         if summary.reviewed:
-            lines = lines[1:]  # the head says how many
             accuracy = summary.accuracy or 0.0
-            lines.insert(
-                0,
-                f"Accuracy [b]{accuracy:.0%}[/b] ({summary.correct}/{summary.reviewed}) · "
-                f"{summary.again} Again · time {_duration(summary.seconds)}",
+            lines[0] = (
+                f"Accuracy {accuracy:.0%} ({summary.correct}/{summary.reviewed}) · "
+                f"{summary.again} Again · time {_duration(summary.seconds)}"
             )
         actions = []
         if summary.new_left:
-            actions.append(f"[b]n[/b] study {min(MORE_NEW, summary.new_left)} more new today")
-        actions += ["[b]a[/b] study ahead", "[b]Ctrl+Q[/b] quit"]
+            actions.append(f"n study {min(MORE_NEW, summary.new_left)} more new today")
+        actions += ["a study ahead", "Ctrl+Q quit"]
         idle = self.query_one("#idle", Static)
-        idle.update(f"[b]{head}[/b]\n\n" + "\n".join(lines) + "\n\n" + " · ".join(actions))
+        idle.update(
+            Text.assemble(
+                (head, "bold"), "\n\n", text("\n".join(lines)), "\n\n", " · ".join(actions)
+            )
+        )
         idle.display = True
         self.refresh_bindings()
 
@@ -188,11 +218,13 @@ class DrillScreen(Screen[None]):
             (Kind.REVIEW, counts.review),
         ):
             style = COUNT_STYLE[kind] + (" underline" if kind is current else "")
-            parts.append(f"[{style}]{number} {kind.value}[/]")
-        self.query_one("#count", Label).update(" · ".join(parts))
+            parts.append(Text(f"{number} {kind.value}", style))
+        self.query_one("#count", Label).update(Text(" · ").join(parts))
 
-    def _set(self, selector: str, text: str) -> None:
-        self.query_one(selector, Static).update(text)
+    def _set(self, selector: str, content: str | Text) -> None:
+        """Show ``content``: a ``str`` is this module's own markup, bank or user text comes
+        as a :class:`Text` built with :func:`quizzer.safe_text.text`."""
+        self.query_one(selector, Static).update(content)
 
     # -- answering -----------------------------------------------------------------------
 
@@ -207,30 +239,66 @@ class DrillScreen(Screen[None]):
         self.live_preview(exercise, event.value)
 
     @work(thread=True, exclusive=True, group="preview")
-    def live_preview(self, exercise: Exercise, text: str) -> None:
+    def live_preview(self, exercise: Exercise, answer: str) -> None:
         """Show how the answer is read, while typing (parsing only; nothing is graded)."""
-        if not text.strip():
+        if not answer.strip():
             self.app.call_from_thread(self._show_preview, exercise, "")
             return
         from quizzer.check import preview
 
-        verdict = preview(exercise.question.answer, text, exercise.params)
+        verdict = preview(exercise.question.answer, answer, exercise.params)
         line = (
-            f"[red]{escape(verdict.feedback)}[/]"
+            text(verdict.feedback, "red")
             if verdict.status in ("invalid", "timeout")
-            else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
+            else Text.assemble(("read as: ", "dim"), text(verdict.interpreted or answer))
         )
         self.app.call_from_thread(self._show_preview, exercise, line)
 
-    def _show_preview(self, exercise: Exercise, line: str) -> None:
+    def _show_preview(self, exercise: Exercise, line: str | Text) -> None:
         if self.mode is Mode.ANSWERING and self.session.current is exercise:
             self._set("#preview", line)
 
+    def on_text_area_changed(self, event: DerivationLines.Changed) -> None:
+        exercise = self.session.current
+        if (
+            self.mode is Mode.ANSWERING
+            and exercise is not None
+            and isinstance(event.text_area, DerivationLines)
+        ):
+            self.derivation_preview(exercise, event.text_area.text)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def derivation_preview(self, exercise: Exercise, typed: str) -> None:
+        """Show how each line of a derivation is read, beside it (nothing is graded)."""
+        from quizzer.check import preview
+
+        marks = (
+            preview(exercise.question.answer, typed, exercise.params).lines if typed.strip() else ()
+        )
+        self.app.call_from_thread(self._show_readings, exercise, typed, marks)
+
+    def _show_readings(self, exercise: Exercise, typed: str, marks: tuple[LineMark, ...]) -> None:
+        # on the UI thread: a reading that arrives after the lines were checked, or for
+        # text that has changed since, must not replace what is on screen
+        derivation = self.query_one(DerivationInput)
+        if (
+            self.mode is Mode.ANSWERING
+            and self.session.current is exercise
+            and derivation.lines.text == typed
+        ):
+            derivation.show_marks(marks)
+
+    def on_derivation_lines_submitted(self, event: DerivationLines.Submitted) -> None:
+        self._submit(event.text)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit(event.value)
+
+    def _submit(self, answer: str) -> None:
         if self.mode is not Mode.ANSWERING:
             return
         self._set("#preview", "[dim]checking…[/]")
-        self.grade(self.session.submit(event.value))
+        self.grade(self.session.submit(answer))
 
     @work(thread=True, group="grade")
     def grade(self, check: Check) -> None:
@@ -249,21 +317,28 @@ class DrillScreen(Screen[None]):
         if result is None:  # cancelled by undo: the question in hand is another one
             return
         if result.retry:
-            self._set("#preview", f"[red]{escape(result.feedback)}[/] [dim](try again)[/]")
-            self.query_one("#answer", Input).focus()
+            self._set(
+                "#preview", Text.assemble(text(result.feedback, "red"), (" (try again)", "dim"))
+            )
+            derivation = self.query_one(DerivationInput)
+            (derivation.lines if derivation.display else self.query_one("#answer", Input)).focus()
             return
         self._show_result(check.exercise, result, plot)
 
     def _show_result(self, exercise: Exercise, result: Result, plot: str | None = None) -> None:
-        lines = [f"[b {status_colour(result.status)}]{status_text(result.status)}[/]"]
+        lines = [Text(status_text(result.status), f"bold {status_colour(result.status)}")]
         if exercise.options:
             self._set("#options", _marked_options(exercise, result))
+        elif result.lines:
+            self.query_one(DerivationInput).show_marks(result.lines)
         elif result.interpreted:
-            lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
-        lines += [escape(line) for line in feedback_lines(result)]
-        if result.expected and result.status is not Status.CORRECT and not exercise.options:
-            lines.append(f"[dim]answer:[/] {escape(result.expected)}")
-        self._set("#verdict", "\n".join(lines))
+            lines.append(Text.assemble(("read as: ", "dim"), text(result.interpreted)))
+        lines += [text(line) for line in feedback_lines(result)]
+        if (model := model_derivation(exercise)) is not None:
+            lines.append(Text.assemble(("model derivation:\n", "dim"), text(model)))
+        elif result.expected and result.status is not Status.CORRECT and not exercise.options:
+            lines.append(Text.assemble(("answer: ", "dim"), text(result.expected)))
+        self._set("#verdict", Text("\n").join(lines))
         self._set("#preview", "")
         explanation = render_math(exercise.question.explanation.strip())
         self.query_one("#explanation", MarkdownView).show(explanation)
@@ -273,6 +348,7 @@ class DrillScreen(Screen[None]):
         self.query_one("#result").display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = True
+        self.query_one(DerivationInput).lines.disabled = True
         self._set("#ratings", _ratings_line(result))
         self.focus()
         self.refresh_bindings()
@@ -305,10 +381,11 @@ class DrillScreen(Screen[None]):
             self.session.rate(rating)
         except StoreError as exc:
             self.notify(
-                f"{exc} Your answer is still here; fix it and rate again.",
+                clean(f"{exc} Your answer is still here; fix it and rate again."),
                 title="Not saved",
                 severity="error",
                 timeout=15,
+                markup=False,
             )
             return
         self.show_next()
@@ -335,8 +412,8 @@ class DrillScreen(Screen[None]):
         if hint is None:
             self.notify("No more hints for this question.")
             return
-        previous = str(shown.content)
-        shown.update(f"{previous}\n[yellow]hint:[/] {escape(hint)}".lstrip("\n"))
+        self.hints_shown.append(Text.assemble(("hint: ", "yellow"), text(hint)))
+        shown.update(Text("\n").join(self.hints_shown))
 
     def action_undo(self) -> None:
         """Undo the last review exactly and ask that question again (a check in flight is
@@ -345,13 +422,13 @@ class DrillScreen(Screen[None]):
         try:
             exercise = self.session.undo()
         except StoreError as exc:
-            self.notify(str(exc), title="Undo failed", severity="error")
+            self.notify(clean(exc), title="Undo failed", severity="error", markup=False)
             return
         if exercise is not None:
             note = f"Undid the review of {exercise.question.id}."
             if kept is not None and kept.question.id != exercise.question.id:
                 note += f" Your answer to {kept.question.id} is kept for next."
-            self.notify(note)
+            self.notify(clean(note), markup=False)
             self.show_next()
 
     def action_study_more_new(self) -> None:
@@ -377,14 +454,17 @@ def _ratings_line(result: Result) -> str:
     return " · ".join(parts) + "   [dim]Enter = suggested[/]"
 
 
-def _marked_options(exercise: Exercise, result: Result) -> str:
+def _marked_options(exercise: Exercise, result: Result) -> Text:
     """The options after grading: the right ones green with ✓, a wrong pick red with ✗."""
     lines = []
-    for mark, key, text in option_marks(exercise, result):
+    for mark, key, option in option_marks(exercise, result):
         style = {"✓": "green", "✗": "red"}.get(mark, "dim")
-        you = " [dim](your answer)[/]" if text in result.picked else ""
-        lines.append(f"[{style}]{mark} [b]{key})[/b] {escape(render_math(text))}[/]{you}")
-    return "\n".join(lines)
+        line = Text.assemble((f"{mark} ", style), (f"{key})", f"bold {style}"), " ")
+        line.append_text(text(render_math(option), style))
+        if option in result.picked:
+            line.append("  (your answer)", "dim")
+        lines.append(line)
+    return Text("\n").join(lines)
 
 
 def _duration(seconds: float) -> str:
