@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     import fsrs
 
 
-class Mode(enum.Enum):
-    """Where the question in hand stands; the screens follow it."""
+class Mode(enum.StrEnum):
+    """Where the question in hand stands; the screens follow it. A ``str`` enum, like the
+    model's, so ``Mode.RATING == "rating"``."""
 
     ANSWERING = "answering"
     CHECKING = "checking"
