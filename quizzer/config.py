@@ -26,6 +26,7 @@ class Settings:
     backups_keep: int = 7
     fuzz: bool = True
     fsrs_parameters: list[float] = field(default_factory=list)
+    demo_python: str = ""
 
     def validate(self) -> Settings:
         """Raise ConfigError naming the first value that is out of range."""
@@ -83,6 +84,8 @@ DESCRIPTIONS = {
     "backups_keep": "database backups kept",
     "fuzz": "spread intervals a little so reviews do not bunch up",
     "fsrs_parameters": "21 fitted FSRS weights (empty: the defaults); see `quizzer optimize`",
+    "demo_python": "interpreter that runs the PyTorch demos, e.g. a conda env's python with "
+    "CUDA (empty: the one quizzer runs with)",
 }
 """What each setting means, in the order they are shown."""
 

@@ -23,11 +23,13 @@ def run_demo(
     seed: int = 0,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
+    python: str | None = None,
 ) -> int:
     """Run the question's snippet with the params drawn for ``seed``, streaming its output.
 
-    Returns the snippet's exit status (non-zero when its tensors disagree with the bank), 2
-    for an unknown id and 3 when the demo cannot start (no demo, or torch not installed)."""
+    ``python`` is the interpreter to run it with (the ``demo_python`` setting; default:
+    this one). Returns the snippet's exit status (non-zero when its tensors disagree with the
+    bank), 2 for an unknown id and 3 when the demo cannot start (no demo, or no torch)."""
     question = bank.questions.get(question_id)
     if question is None:
         print(
@@ -42,7 +44,8 @@ def run_demo(
         print(line, file=out, flush=True)
 
     try:
-        return stream(question, bank.source(question_id).bank_dir, params, echo, device=device)
+        bank_dir = bank.source(question_id).bank_dir
+        return stream(question, bank_dir, params, echo, device=device, python=python)
     except DemoUnavailable as exc:
         print(format_error(exc), file=err)
         return exc.exit_code

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,11 +27,19 @@ class DemoScreen(ModalScreen[None]):
         Binding("r", "rerun", "Run again"),
     ]
 
-    def __init__(self, exercise: Exercise, bank_dir: Path, device: str = "auto") -> None:
+    def __init__(
+        self,
+        exercise: Exercise,
+        bank_dir: Path,
+        device: str = "auto",
+        python: str | None = None,
+    ) -> None:
         super().__init__()
         self.exercise = exercise
         self.bank_dir = bank_dir
         self.device = device
+        self.python = python
+        """The interpreter the snippet runs with (the ``demo_python`` setting), else quizzer's."""
         self.process: asyncio.subprocess.Process | None = None
 
     def compose(self) -> ComposeResult:
@@ -53,29 +62,32 @@ class DemoScreen(ModalScreen[None]):
     async def run_demo(self) -> None:
         """Start the snippet and stream its output into the log."""
         from quizzer.demos.runner import (
-            INSTALL_HINT,
             DemoUnavailable,
             build_command,
+            demo_env,
+            install_hint,
             torch_available,
         )
 
         log = self.query_one("#demo-log", Log)
         log.clear()
-        if not torch_available():
-            self._status(f"[red]{INSTALL_HINT}[/]")
-            return
         self._status("[yellow]starting…[/] (Esc cancels)")
         try:
-            # In a thread: the expected value is computed with sympy, which may still load.
+            # In threads: another interpreter is asked about torch, and the expected value is
+            # computed with sympy, which may still be loading.
+            if not await asyncio.to_thread(torch_available, self.python):
+                self._status(f"[red]{escape(install_hint(self.python))}[/]")
+                return
             command = await asyncio.to_thread(
                 build_command,
                 self.exercise.question,
                 self.bank_dir,
                 self.exercise.params,
                 self.device,
+                self.python,
             )
         except DemoUnavailable as exc:
-            self._status(f"[red]{exc}[/]")
+            self._status(f"[red]{escape(str(exc))}[/]")
             return
         self._status("[yellow]running…[/] (Esc cancels)")
         try:
@@ -83,6 +95,7 @@ class DemoScreen(ModalScreen[None]):
                 *command,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
+                env=demo_env(),
             )
         except OSError as exc:
             self._status(f"[red]could not start the demo:[/] {exc}")
