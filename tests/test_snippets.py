@@ -106,7 +106,10 @@ def test_a_user_bank_snippet_imports_the_harness_without_copying_it(tmp_path: Pa
         "  params: {x: {choices: [1.5]}}\n"
         "  answer: {kind: numeric, value: '3*x'}\n  demo: snippets/double.py\n"
     )
-    right = run_quizzer("--bank", str(tmp_path), "demo", "my.double", "--device", "cpu")
+    # A snippet from a bank of one's own runs once the person allowed it (asked once).
+    right = run_quizzer(
+        "--bank", str(tmp_path), "demo", "my.double", "--device", "cpu", input="y\n"
+    )
     assert right.returncode == 0, right.stdout + right.stderr
     assert "OK: from scratch and the PyTorch API agree with the bank" in right.stdout
     wrong = run_quizzer("--bank", str(tmp_path), "demo", "my.wrong", "--device", "cpu")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from quizzer.bank.params import draw, placeholders
 from quizzer.check.spec import AnswerSpec, ChoiceSpec
 from quizzer.model import option_letter
+from quizzer.safe_text import clean, clip, has_unsafe
 
 if TYPE_CHECKING:
     from quizzer.bank.loader import Bank
@@ -42,7 +43,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.qid}: {self.message}"
+        return clean(f"{self.path}:{self.line}: {self.qid}: {clip(self.message, 400)}")
 
 
 def _known_names() -> frozenset[str]:
@@ -85,6 +86,12 @@ def validate_question(
     spec = question.answer
     declared = set(question.params)
 
+    for field, character in _control_characters(question.model_dump()):
+        report(
+            f"field {field} contains the control character {character}: a terminal would "
+            "act on it (quizzer shows it escaped); remove it"
+        )
+
     # demo file
     if (
         question.demo is not None
@@ -125,6 +132,19 @@ def validate_question(
     except Exception as error:  # a CheckError or a bug: report, never crash the whole run
         report(f"checker failed: {type(error).__name__}: {error}")
     return problems
+
+
+def _control_characters(value: object, where: str = "") -> Iterable[tuple[str, str]]:
+    """(field path, first unsafe character) of every string in a dumped question."""
+    if isinstance(value, str):
+        if (character := has_unsafe(value)) is not None:
+            yield where, character
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _control_characters(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _control_characters(item, f"{where}.{index}")
 
 
 def _check_grading(

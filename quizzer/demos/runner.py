@@ -20,8 +20,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from quizzer.bank.loader import DemoOutsideBank, demo_file
 from quizzer.bank.schema import Question
 from quizzer.check.spec import ExpressionSpec
+from quizzer.demos.trust import is_trusted, review
 from quizzer.errors import ExitCode, QuizzerError
 from quizzer.paths import default_bank_dir
 
@@ -40,6 +42,21 @@ class DemoUnavailable(QuizzerError):
     """The demo cannot start: no snippet for the question, file missing, or no torch."""
 
     exit_code = ExitCode.UNAVAILABLE
+
+
+class DemoUntrusted(DemoUnavailable):
+    """The snippet at ``path`` comes from a bank other than the shipped one and the person
+    has not allowed it (as it is now) yet: show ``source`` and ask, then
+    :func:`quizzer.demos.trust.allow` ``sha256``, the digest of exactly what ``source``
+    shows. Callers that do not ask just refuse to run it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"not run: {path} is from a bank other than the shipped one and has not been "
+            "allowed; `quizzer demo ID` shows it and asks"
+        )
+        self.path = path
+        self.source, self.sha256 = review(path)
 
 
 HARNESS_DIR = default_bank_dir() / "snippets"
@@ -87,7 +104,10 @@ def snippet_path(question: Question, bank_dir: Path) -> Path:
     """The question's snippet file; raises DemoUnavailable when it has none or it is missing."""
     if question.demo is None:
         raise DemoUnavailable(f"question {question.id!r} has no demo")
-    path = (bank_dir / question.demo).resolve()
+    try:
+        path = demo_file(bank_dir, question.demo)
+    except (DemoOutsideBank, OSError, RuntimeError) as exc:
+        raise DemoUnavailable(str(exc)) from None
     if not path.is_file():
         raise DemoUnavailable(f"demo file {path} for {question.id!r} does not exist")
     return path
@@ -146,11 +166,15 @@ def build_command(
     python: str | None = None,
 ) -> list[str]:
     """The command line that runs the question's snippet on ``device`` with these params,
-    with ``python`` (default: this interpreter)."""
+    with ``python`` (default: this interpreter).
+
+    Raises :class:`DemoUntrusted` for a snippet the person has not allowed."""
     if device not in DEVICES:
         raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
-    snippet = str(snippet_path(question, bank_dir))
-    command = [interpreter(python), "-u", snippet, "--device", device]
+    path = snippet_path(question, bank_dir)
+    if not is_trusted(path):  # every way of running a snippet comes through here
+        raise DemoUntrusted(path)
+    command = [interpreter(python), "-u", str(path), "--device", device]
     command += ["--question", question.id, "--params", json.dumps(dict(params))]
     expected = expected_for(question, params)
     if expected is not None:
