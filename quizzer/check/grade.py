@@ -24,7 +24,7 @@ from quizzer.check.feedback import (
 )
 from quizzer.check.lexer import Names
 from quizzer.check.numbers import Literal, close, number_forms, read_literal, round_figures, within
-from quizzer.check.parse import parse
+from quizzer.check.parse import from_latex, parse
 from quizzer.check.spec import (
     ChoiceSpec,
     ExpressionSpec,
@@ -259,6 +259,7 @@ def _read_number(
     answer: str, params: Mapping[str, float], allow_expression: bool, *, thousands: bool
 ) -> tuple[Fraction | float, str, Literal | None]:
     """(value, interpreted, the literal or None) for a number; AnswerError if not one."""
+    answer = from_latex(answer)
     literal = read_literal(answer, thousands=thousands)
     if literal is not None:
         return literal.value, literal.shown, literal
