@@ -1,4 +1,4 @@
-"""The number rule, exact tolerance edges, half-up rounding and advice that follows the tolerance."""
+"""The number rule, inclusive tolerance edges, half-up rounding, advice that follows tolerance."""
 
 from __future__ import annotations
 

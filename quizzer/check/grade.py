@@ -222,6 +222,11 @@ def _grade_numeric(
             return Verdict("correct", feedback, interpreted, expected)
         if typed is not None and typed > spec.sigfigs:
             feedback = f"Correct (the question asks for {spec.sigfigs} significant figures)."
+            if round_figures(value, typed) != round_figures(reference, typed):
+                feedback = (
+                    f"Correct to the {spec.sigfigs} significant figures asked; the figures "
+                    f"after those are off (to {typed} it is {format_number(reference, typed)})."
+                )
             return Verdict("correct", feedback, interpreted, expected)
     if ok:
         return Verdict("correct", "Correct.", interpreted, expected)
@@ -524,6 +529,12 @@ def _difference(result: Equivalence, variables: Sequence[str], rtol: float) -> s
         where = f" at {format_point(variables, result.undefined_at)}" if variables else ""
         if result.reference_value is not None:
             return f"Your expression is undefined{where}, where the expected one is defined."
+    if result.differs_at is not None and result.answer_text and result.reference_value is not None:
+        where = f" at {format_point(variables, result.differs_at)}" if variables else ""
+        return (
+            f"Not equivalent: yours is {result.answer_text}{where}, "
+            f"the expected answer is {result.reference_value:.4g}."
+        )
     if result.differs_at is None or result.answer_value is None or result.reference_value is None:
         return "Not equivalent to the expected answer."
     mine, theirs = distinct(result.answer_value, result.reference_value)

@@ -10,6 +10,7 @@ An unknown command is an error that names it.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from quizzer.check.verdict import AnswerError
 
@@ -119,7 +120,9 @@ def _indicators(text: str) -> str:
 
 
 class _Translator:
-    def nodes(self, nodes: list) -> str:  # type: ignore[type-arg]
+    """Turns pylatexenc nodes into plain answer text, left to right."""
+
+    def nodes(self, nodes: list[Any]) -> str:
         out: list[str] = []
         queue = list(nodes)
         while queue:
@@ -127,7 +130,7 @@ class _Translator:
             out.append(self.node(node, queue, out))
         return "".join(out)
 
-    def node(self, node, queue: list, out: list[str]) -> str:  # type: ignore[no-untyped-def, type-arg]
+    def node(self, node: Any, queue: list[Any], out: list[str]) -> str:
         from pylatexenc.latexwalker import (
             LatexCharsNode,
             LatexCommentNode,
@@ -154,7 +157,7 @@ class _Translator:
             return self.macro(node, queue)
         raise AnswerError("this LaTeX cannot be read")
 
-    def macro(self, node, queue: list) -> str:  # type: ignore[no-untyped-def, type-arg]
+    def macro(self, node: Any, queue: list[Any]) -> str:
         name = node.macroname
         args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
         if name in FRACTIONS and len(args) == 2:
@@ -181,7 +184,7 @@ class _Translator:
             return _raw(group)
         raise AnswerError(f"unknown LaTeX command \\{name}")
 
-    def _delimiter(self, name: str, queue: list) -> str:  # type: ignore[type-arg]
+    def _delimiter(self, name: str, queue: list[Any]) -> str:
         from pylatexenc.latexwalker import LatexCharsNode, LatexMacroNode
 
         table = _OPEN if name in ("left", "bigl", "Bigl") else _CLOSE
@@ -198,8 +201,8 @@ class _Translator:
             return table[following.macroname]
         raise AnswerError(f"\\{name} needs a delimiter after it, e.g. \\{name}(")
 
-    def _subscript(self, queue: list) -> str | None:  # type: ignore[type-arg]
-        """The base of ``\log_{10}`` or ``\log_2``, taken off the queue; None without one."""
+    def _subscript(self, queue: list[Any]) -> str | None:
+        r"""The base of ``\log_{10}`` or ``\log_2``, taken off the queue; None without one."""
         from pylatexenc.latexwalker import LatexCharsNode, LatexGroupNode
 
         following = queue[0] if queue else None
@@ -219,7 +222,7 @@ class _Translator:
             return self.nodes(queue.pop(0).nodelist)
         raise AnswerError("\\log_ needs a base, e.g. \\log_{10}")
 
-    def _argument(self, queue: list) -> str:  # type: ignore[type-arg]
+    def _argument(self, queue: list[Any]) -> str:
         """What a function command applies to: its (...) or {...}, or the next symbol."""
         from pylatexenc.latexwalker import LatexCharsNode, LatexGroupNode, LatexMacroNode
 
@@ -245,13 +248,13 @@ class _Translator:
         return ""
 
 
-def _content(node) -> list:  # type: ignore[no-untyped-def, type-arg]
+def _content(node: Any) -> list[Any]:
     from pylatexenc.latexwalker import LatexGroupNode
 
     return list(node.nodelist) if isinstance(node, LatexGroupNode) else [node]
 
 
-def _raw(node) -> str:  # type: ignore[no-untyped-def]
+def _raw(node: Any) -> str:
     """The letters inside \\mathrm{...} or \\operatorname{...}, taken as typed."""
     from pylatexenc.latexwalker import LatexCharsNode, LatexGroupNode
 
