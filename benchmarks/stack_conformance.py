@@ -166,6 +166,18 @@ def summary(outcomes: list[Outcome]) -> dict[str, float]:
     }
 
 
+def records(quick: bool = False) -> list[dict]:
+    """The figures as benchmark records for ``benchmarks/run.py`` (quick: the same run)."""
+    figures = summary(run(load()))
+    return [
+        {"name": "stack_agree", "value": figures["agree"], "unit": f"of {figures['cases']}"},
+        {"name": "stack_false_accept", "value": figures["false_accept"], "unit": "cases"},
+        {"name": "stack_false_reject", "value": figures["false_reject"], "unit": "cases"},
+        {"name": "stack_check_median", "value": figures["median_ms"], "unit": "ms"},
+        {"name": "stack_check_p99", "value": figures["p99_ms"], "unit": "ms"},
+    ]
+
+
 def main(argv: list[str]) -> int:
     """Print the summary (and with ``--list`` every disagreement)."""
     outcomes = run(load())
