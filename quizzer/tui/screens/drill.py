@@ -258,7 +258,7 @@ class DrillScreen(Screen[None]):
         if not result.retry and (exercise := self.session.current) is not None:
             from quizzer.demos.terminal_plot import terminal_plot
 
-            plot = terminal_plot(exercise.question.id, width=72, height=10)
+            plot = terminal_plot(exercise.question.plot, width=72, height=10)
         self.app.call_from_thread(self._show_result, result, plot)
 
     def _show_result(self, result: Result, plot: str | None = None) -> None:
@@ -346,7 +346,8 @@ class DrillScreen(Screen[None]):
         if exercise is None or not exercise.question.demo:
             return
         bank_dir = self.session.bank.source(exercise.question.id).bank_dir
-        self.app.push_screen(DemoScreen(exercise, bank_dir))
+        python = self.session.settings.demo_python or None
+        self.app.push_screen(DemoScreen(exercise, bank_dir, python=python))
 
     def action_hint(self) -> None:
         """Show the next hint."""
