@@ -111,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return stats_bench.run(quick)
 
+    def hostile() -> list[dict]:
+        from benchmarks import hostile_bench
+
+        return hostile_bench.run(quick)
+
     for name, bench in [
         ("startup", startup),
         ("store", store),
@@ -118,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         ("check", check),
         ("stack", stack),
         ("stats", stats),
+        ("hostile", hostile),
     ]:
         _group(name, bench)
     print(f"# done in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -114,27 +114,60 @@ def export(
     fmt: str,
     since_ms: int | None = None,
     progress: Callable[[int], None] | None = None,
+    raw: bool = False,
 ) -> int:
     """Write the reviews (since ``since_ms``) to ``out`` as ``fmt``; the number written.
 
-    ``progress`` is called with the count so far every few thousand reviews."""
+    ``progress`` is called with the count so far every few thousand reviews. CSV text cells
+    that a spreadsheet would run as a formula go through :func:`neutralize` unless
+    ``raw``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     batches = review_batches(store, bank, since_ms)
     if fmt == "csv":
-        return _csv(batches, out, progress)
+        return _csv(batches, out, progress, raw)
     return _json(store, bank, batches, out, progress)
 
 
 Batches = Iterator[list[tuple[object, ...]]]
 
 
-def _csv(batches: Batches, out: TextIO, progress: Callable[[int], None] | None) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may run as a formula at the start of a cell (OWASP, CSV injection)."""
+_FIRST = frozenset(FORMULA_STARTS)
+QID, TOPIC, ANSWER = (COLUMNS.index(c) for c in ("question_id", "topic", "answer"))
+
+
+def neutralize(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with ``= + - @``, tab or CR gets a
+    leading ``'`` (as OWASP advises), so an answer like ``=HYPERLINK(...)`` is never run."""
+    return f"'{cell}" if cell[:1] in _FIRST else cell
+
+
+def _neutralized(batch: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    rows = []
+    first = _FIRST
+    for row in batch:
+        qid, topic, answer = str(row[QID]), str(row[TOPIC]), str(row[ANSWER] or "")
+        if qid[:1] in first or topic[:1] in first or answer[:1] in first:
+            cells = list(row)
+            cells[QID], cells[TOPIC] = neutralize(qid), neutralize(topic)
+            cells[ANSWER] = neutralize(answer)
+            row = tuple(cells)
+        rows.append(row)
+    return rows
+
+
+def _csv(
+    batches: Batches, out: TextIO, progress: Callable[[int], None] | None, raw: bool = False
+) -> int:
+    # CRLF row ends (RFC 4180): Python's csv module quotes a cell holding a CR only when
+    # the line terminator contains one, and an unquoted CR in an answer would split its row.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
     for batch in batches:
-        writer.writerows(batch)
+        writer.writerows(batch if raw else _neutralized(batch))
         count += len(batch)
         if progress:
             progress(count)
