@@ -632,33 +632,41 @@ def _precise(
 
 
 def within_reach(expr: sympy.Expr, at: Mapping[sympy.Symbol, sympy.Float]) -> bool:
-    """Whether every power in ``expr`` at ``at`` is small enough to evaluate precisely."""
+    """Whether every power in ``expr`` at ``at`` is small enough to evaluate precisely.
+
+    An exponent that floats cannot hold is evaluated precisely itself (its own powers
+    checked first); an undefined one is left to the evaluation, which reports it.
+    """
     names = tuple(sorted(s.name for s in at))
     values = tuple(float(at[symbol(n)]) for n in names)
-    return all(guard(*values) for guard in _reach_guards(expr, names))
+
+    def value(sub: sympy.Expr) -> sympy.Float | float | None:
+        number = _compiled(sub, names)(*values)
+        return number if number is not None else _precise(sub, at, 15)
+
+    for node in _powers(expr):
+        if isinstance(node, sympy.exp):
+            exponent = value(node.args[0])
+            if exponent is not None and abs(exponent) > MAX_EXP:
+                return False
+        else:
+            base, power = value(node.base), value(node.exp)
+            if base is None or power is None or base == 0:
+                continue
+            if abs(power) * abs(sympy.log(abs(sympy.Float(base)))) > MAX_EXP:
+                return False
+    return True
 
 
 @functools.lru_cache(maxsize=256)
-def _reach_guards(expr: sympy.Expr, names: tuple[str, ...]) -> list[Callable[..., bool]]:
-    """Checks, at a point, that every exponent in ``expr`` is a float of modest size."""
-    guards: list[Callable[..., bool]] = []
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.exp):
-            exponent = compile_float(node.args[0], names)
-            guards.append(lambda *v, f=exponent: (e := f(*v)) is not None and abs(e) <= MAX_EXP)
-        elif node.is_Pow and not node.exp.is_Integer:
-            base, power = compile_float(node.base, names), compile_float(node.exp, names)
-            guards.append(lambda *v, b=base, p=power: _modest_power(b(*v), p(*v)))
-        elif node.is_Pow:
-            base = compile_float(node.base, names)
-            guards.append(lambda *v, b=base, n=int(node.exp): _modest_power(b(*v), float(n)))
-    return guards
+def _powers(expr: sympy.Expr) -> list[sympy.Expr]:
+    """The exponentials and powers in ``expr``, outermost first."""
+    return [n for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.exp) or n.is_Pow]
 
 
-def _modest_power(base: float | None, exponent: float | None) -> bool:
-    if base is None or exponent is None:
-        return False
-    return base == 0 or abs(exponent * math.log(abs(base))) <= MAX_EXP
+@functools.lru_cache(maxsize=1024)
+def _compiled(expr: sympy.Expr, names: tuple[str, ...]) -> FloatFunction:
+    return compile_float(expr, names)
 
 
 def _as_float(value: sympy.Float | None) -> float | None:
