@@ -100,7 +100,7 @@ class Question(BaseModel):
 
     @property
     def kind(self) -> str:
-        """The answer kind: numeric, expression, vector, choice or recall."""
+        """The answer kind: numeric, expression, vector, choice, derivation or recall."""
         return self.answer.kind
 
     @property
