@@ -430,7 +430,9 @@ def demo(
 
     if device not in DEVICES:
         fail(f"--device must be one of {', '.join(DEVICES)}, not {device!r}", ExitCode.USAGE)
-    raise typer.Exit(run_demo(ctx.obj.bank(), question_id, device, seed, ask=_ask))
+    ws: Workspace = ctx.obj
+    python = ws.settings().demo_python or None
+    raise typer.Exit(run_demo(ws.bank(), question_id, device, seed, ask=_ask, python=python))
 
 
 def _ask(question: str) -> bool:

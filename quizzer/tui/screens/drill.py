@@ -309,7 +309,7 @@ class DrillScreen(Screen[None]):
         if graded.verdict.status is not Status.INVALID:
             from quizzer.demos.terminal_plot import terminal_plot
 
-            plot = terminal_plot(check.exercise.question.id, width=72, height=10)
+            plot = terminal_plot(check.exercise.question.plot, width=72, height=10)
         self.app.call_from_thread(self._checked, check, graded, plot)
 
     def _checked(self, check: Check, graded: Graded, plot: str | None) -> None:
@@ -403,7 +403,8 @@ class DrillScreen(Screen[None]):
         if exercise is None or not exercise.question.demo:
             return
         bank_dir = self.session.bank.source(exercise.question.id).bank_dir
-        self.app.push_screen(DemoScreen(exercise, bank_dir))
+        python = self.session.settings.demo_python or None
+        self.app.push_screen(DemoScreen(exercise, bank_dir, python=python))
 
     def action_hint(self) -> None:
         """Show the next hint."""
