@@ -467,3 +467,214 @@ def test_notes_example_values(bank) -> None:
     for p, rounded in table.items():
         assert p in q.params["p"].choices
         assert round(float(reference(q, {"p": p})), 3) == rounded
+
+
+# --- what the audit found, each pinned ------------------------------------------------------
+
+
+def test_numeric_expression_and_vector_questions_have_graded_hints(bank) -> None:
+    """A nudge first, then the formula: at least two different hints."""
+    for q in bank.questions.values():
+        if q.kind in ("numeric", "expression", "vector"):
+            assert len(q.hints) >= 2, f"{q.id}: {len(q.hints)} hint(s)"
+            assert len(set(q.hints)) == len(q.hints), f"{q.id}: a hint repeats"
+
+
+def _rounded(values: list[float], figures: int) -> str:
+    return ", ".join(f"{v:.{figures}g}" for v in values)
+
+
+def _typed_values(q, values: list[float], text: str) -> str:
+    return f"[{text}]" if q.kind == "vector" else text
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_numeric_prompt_grades_the_precision_it_states(bank, seed: int) -> None:
+    """A correct rounding to the stated figures passes on every draw, one figure fewer fails
+    (numeric, where it differs); an 'exact integer' is graded exactly."""
+    from quizzer.bank.precision import stated_precision
+    from quizzer.check import check
+
+    for q in bank.questions.values():
+        if q.kind not in ("numeric", "vector"):
+            continue
+        [want] = stated_precision(q.prompt)
+        params = draw(q, seed)
+        ref = reference(q, params)
+        values = [float(v) for v in (ref if isinstance(ref, list) else [ref])]
+        if want.kind == "sigfigs":
+            n = want.digits
+            good = _typed_values(q, values, _rounded(values, n))
+            assert check(q.answer, good, params).correct, (q.id, params, good)
+            # numeric answers carry sigfigs, so one figure fewer is refused; a vector's
+            # rtol of half a unit in the N-th figure may accept a close (N-1)-figure entry
+            short = [float(f"{v:.{n - 1}g}") for v in values]
+            if q.kind == "numeric" and any(
+                not math.isclose(s, float(f"{v:.{n}g}"), rel_tol=1e-12)
+                for s, v in zip(short, values, strict=True)
+            ):
+                bad = _typed_values(q, short, _rounded(short, n))
+                assert not check(q.answer, bad, params).correct, (q.id, params, bad)
+        elif want.kind == "integer":
+            assert all(v.is_integer() for v in values), (q.id, params, values)
+            exact = _typed_values(q, values, ", ".join(str(int(v)) for v in values))
+            assert check(q.answer, exact, params).correct, (q.id, params, exact)
+            off = _typed_values(q, values, ", ".join(str(int(v) + 1) for v in values))
+            assert not check(q.answer, off, params).correct, (q.id, params, off)
+        else:
+            exact = _typed_values(q, values, ", ".join(repr(v) for v in values))
+            assert check(q.answer, exact, params).correct, (q.id, params, exact)
+
+
+def test_no_reference_is_rounding_noise_around_zero(bank) -> None:
+    """A value that is 0 in exact arithmetic must evaluate to 0, or "0" would be rejected; a
+    genuinely tiny value (fp64's epsilon) is confirmed by the independent computation."""
+    for q in bank.questions.values():
+        if q.kind not in ("numeric", "vector"):
+            continue
+        for params in _grid(q):  # every combination, not a sample of seeds
+            ref = reference(q, params)
+            want = INDEPENDENT[q.id](params)
+            refs = ref if isinstance(ref, list) else [ref]
+            wants = want if isinstance(want, list) else [want]
+            for v, w in zip(refs, wants, strict=True):
+                if v != 0 and abs(v) < 1e-9:
+                    assert math.isclose(v, w, rel_tol=1e-6), (q.id, params, ref, want)
+
+
+def _grid(q) -> list[dict[str, float]]:
+    import itertools
+
+    names = sorted(q.params)
+    axes = []
+    for name in names:
+        spec = q.params[name]
+        if spec.choices is not None:
+            axes.append(spec.choices)
+        else:
+            lo, hi = spec.range
+            axes.append(list(np.round(np.arange(lo, hi + spec.step / 2, spec.step), 10)))
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*axes)]
+
+
+def test_every_declared_covariance_is_psd_at_every_draw(bank) -> None:
+    declared = {q.id for q in bank.questions.values() if q.psd is not None}
+    assert {"q28.pca.cov-2x2", "q28.pca.explained-variance", "q28.eig.condition-number"} <= declared
+    for qid in declared:
+        q = bank.questions[qid]
+        for params in _grid(q):
+            m = np.array([[_local_eval(e, params) for e in row] for row in q.psd])
+            assert np.allclose(m, m.T), (qid, params)
+            assert np.linalg.eigvalsh(m).min() >= -1e-12, (qid, params, m)
+
+
+def test_pc1_share_of_a_2x2_covariance_is_a_fraction_at_every_draw(bank) -> None:
+    q = bank.questions["q28.pca.cov-2x2"]
+    for params in _grid(q):
+        share = float(reference(q, params))
+        assert 0.5 <= share <= 1.0, (params, share)
+        assert params["b"] ** 2 <= params["a"] * params["d"], params
+
+
+def test_embedding_gather_gradients_have_the_shapes_the_feedback_states(bank) -> None:
+    """X = O E with O one-hot (n × V): dL/dE = Oᵀ G (V × d), dL/dO = G Eᵀ (n × V), and Eᵀ G is
+    not defined for n ≠ V."""
+    rng = np.random.default_rng(0)
+    n, v, d = 5, 7, 3
+    o = np.eye(v)[rng.integers(0, v, size=n)]
+    e = rng.normal(size=(v, d))
+    g = rng.normal(size=(n, d))  # upstream gradient of L = Σ G ⊙ X
+
+    def loss_e(flat):
+        return float(np.sum(g * (o @ flat.reshape(v, d))))
+
+    def loss_o(flat):
+        return float(np.sum(g * (flat.reshape(n, v) @ e)))
+
+    assert np.allclose(_num_grad(loss_e, e.ravel()).reshape(v, d), o.T @ g)
+    assert np.allclose(_num_grad(loss_o, o.ravel()).reshape(n, v), g @ e.T)
+    with pytest.raises(ValueError):
+        _ = e.T @ g
+    q = bank.questions["q26.emb.gather-onehot"]
+    [feedback] = [m.feedback for m in q.mistakes if m.answer == "Eᵀ G"]
+    assert "not even defined" in feedback
+    assert "G Eᵀ (n × V)" in feedback and "Oᵀ G (V × d)" in feedback
+
+
+def test_softmax_jacobian_is_symmetric_psd_and_annihilates_ones(bank) -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        z = rng.normal(size=6) * 2
+        s = _softmax(z)
+        jac = np.stack([_num_grad(lambda x, i=i: float(_softmax(x)[i]), z) for i in range(6)])
+        assert np.allclose(jac, np.diag(s) - np.outer(s, s), atol=1e-7)
+        assert np.allclose(jac, jac.T, atol=1e-7)
+        assert np.linalg.eigvalsh((jac + jac.T) / 2).min() >= -1e-7
+        assert np.allclose(jac @ np.ones(6), 0, atol=1e-7)
+    text = " ".join(bank.questions["q27.jac.softmax-formula"].explanation.split())
+    assert "J·1 = 0" in text and "s·1 = 1" not in text
+
+
+def test_gelu_tanh_approximation_gap_is_what_the_bank_says(bank) -> None:
+    x = np.linspace(-8, 8, 320001)
+    exact = x * np.array([_phi(t) for t in x])
+    approx = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+    gap = np.abs(exact - approx)
+    assert round(float(gap.max()), 5) == 0.00047
+    assert round(abs(float(x[gap.argmax()])), 1) == 2.7
+    q = bank.questions["q30.gelu.tanh-approx"]
+    feedback = " ".join(m.feedback for m in q.mistakes)
+    assert "4.7·10⁻⁴" in feedback and "1e-3" not in feedback
+    assert "4.7·10⁻⁴" in q.explanation
+
+
+def test_machine_epsilons_in_the_explanation_pass_their_own_question(bank) -> None:
+    from quizzer.check import check
+
+    q = bank.questions["bf16.eps-by-fraction-bits"]
+    written = {7: "0.00781", 10: "0.000977", 23: "1.19e-7", 52: "2.22e-16"}
+    for k, text in written.items():
+        assert check(q.answer, text, {"k": k}).correct, (k, text)
+        assert float(text) == pytest.approx(
+            float(np.finfo({7: np.float32, 10: np.float16, 23: np.float32, 52: np.float64}[k]).eps)
+            if k != 7
+            else 2.0**-7,
+            rel=5e-3,
+        )
+    explanation = " ".join(q.explanation.split())
+    assert "1.19·10⁻⁷" in explanation and "2.22·10⁻¹⁶" in explanation
+    assert not check(q.answer, "1.2e-7", {"k": 23}).correct  # the old, coarser value
+
+
+def test_corrected_sources_are_cited(bank) -> None:
+    residual = " ".join(bank.questions["q31.backprop.residual"].explanation.split())
+    assert "Identity Mappings in Deep Residual Networks" in residual
+    assert "arXiv:1603.05027" in residual and "1512.03385" not in residual
+    llms = " ".join(bank.questions["q30.modern-llms"].explanation.split())
+    assert "PaLM keeps d_ff = 4·d_model" in llms and "2/3·4d" in llms
+
+
+def test_det_product_prompt_warns_of_complex_eigenvalues_that_occur(bank) -> None:
+    q = bank.questions["q28.eig.det-product"]
+    assert "complex" in q.prompt
+    complex_draws = 0
+    for seed in range(40):
+        p = draw(q, seed)
+        eig = np.linalg.eigvals([[p["a"], p["b"]], [p["c"], p["d"]]])
+        complex_draws += bool(np.abs(eig.imag).max() > 1e-12)
+        assert abs(np.prod(eig).imag) < 1e-9
+    assert complex_draws > 0
+
+
+def test_the_correct_option_is_rarely_the_longest(bank) -> None:
+    """A learner who always picks the longest option must not pass the choice questions."""
+    from quizzer.bank.validate import OPTION_LENGTH_RATIO, option_length_ratio
+
+    choice = [q for q in bank.questions.values() if q.kind == "choice"]
+    longest = 0
+    for q in choice:
+        spec = q.answer
+        assert option_length_ratio(spec.options, spec.correct_set) <= OPTION_LENGTH_RATIO, q.id
+        top = max(spec.options, key=len)
+        longest += top in spec.correct_set
+    assert longest / len(choice) <= 0.5, f"{longest}/{len(choice)} longest-is-correct"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from quizzer.bank.schema import Question
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 @dataclass(frozen=True)
