@@ -6,8 +6,10 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from quizzer.errors import QuizzerError
 
-class ConfigError(ValueError):
+
+class ConfigError(QuizzerError, ValueError):
     """The config file cannot be read or holds a bad value."""
 
 

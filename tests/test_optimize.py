@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import run_quizzer
 
-from quizzer.store.db import REVIEW, CardState, ReviewInput
+from quizzer.model import CardState, ReviewInput, State
 from quizzer.workspace import Workspace
 
 DAY_MS = 86_400_000
@@ -24,7 +24,9 @@ def _history(cards: int, reviews_per_card: int) -> None:
             at, gap, before = START_MS + c * 60_000, 1.0, None
             for _ in range(reviews_per_card):
                 rating = 1 if rng.random() < min(0.6, 0.04 * gap) else rng.choice((2, 3, 3, 4))
-                after = CardState(f"gen.{c}", state=REVIEW, stability=gap, difficulty=5.0, due=at)
+                after = CardState(
+                    f"gen.{c}", state=State.REVIEW, stability=gap, difficulty=5.0, due=at
+                )
                 store.record(before, after, ReviewInput(at, rating, "correct", seed=1))
                 before = after
                 gap = 1.0 if rating == 1 else gap * rng.uniform(1.8, 3.0)

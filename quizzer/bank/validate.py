@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from quizzer.bank.params import draw, grid, placeholders
 from quizzer.bank.precision import precision_problems
+from quizzer.model import option_letter
 
 if TYPE_CHECKING:
     from quizzer.bank.loader import Bank
@@ -290,7 +291,7 @@ def _check_grading(
             text = spec.value
         else:  # choice
             correct = sorted(spec.options.index(c) for c in spec.correct_set)
-            text = ", ".join(chr(ord("a") + i) for i in correct)
+            text = ", ".join(option_letter(i) for i in correct)
         try:
             verdict = check(spec, text, params, mistakes=question.mistakes)
         except CheckError as error:

@@ -31,6 +31,7 @@ from quizzer.check.spec import (
     load_spec,
 )
 from quizzer.check.verdict import AnswerError, CheckError, Verdict
+from quizzer.model import option_letter
 
 Mistakes = Sequence[tuple[str, str]]
 """Predicted wrong answers as (answer text, feedback) pairs."""
@@ -406,11 +407,11 @@ def _read_choice(spec: ChoiceSpec, answer: str) -> set[int]:
 
 
 def _letters(indices: set[int]) -> str:
-    return ", ".join(chr(ord("a") + i) for i in sorted(indices))
+    return ", ".join(option_letter(i) for i in sorted(indices))
 
 
 def _describe_choice(spec: ChoiceSpec, selected: set[int]) -> str:
-    return "; ".join(f"{chr(ord('a') + i)}) {spec.options[i]}" for i in sorted(selected))
+    return "; ".join(f"{option_letter(i)}) {spec.options[i]}" for i in sorted(selected))
 
 
 # --- expression ------------------------------------------------------------------------

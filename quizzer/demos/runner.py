@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from quizzer.bank.schema import Question
+from quizzer.errors import ExitCode, QuizzerError
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 INSTALL_HINT = "PyTorch is not installed, so demos cannot run; install it with: pip install torch"
@@ -28,8 +29,10 @@ a symmetric domain never puts a point on a kink such as ReLU's at 0)."""
 DEFAULT_DOMAIN = (-3.0, 3.0)
 
 
-class DemoUnavailable(Exception):
+class DemoUnavailable(QuizzerError):
     """The demo cannot start: no snippet for the question, file missing, or no torch."""
+
+    exit_code = ExitCode.UNAVAILABLE
 
 
 def torch_available() -> bool:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from quizzer.bank.loader import Bank
-from quizzer.store.db import STATE_NAMES, Store
+from quizzer.model import State, state_label
+from quizzer.store.db import Store
 
 FORMATS = ("csv", "json")
 COLUMNS = (
@@ -73,7 +74,7 @@ def review_batches(
         card_id: (qid, topics.get(qid, ""))
         for card_id, qid in conn.execute("SELECT id, question_id FROM cards")
     }
-    states = STATE_NAMES
+    states = {s.value: s.label for s in State}
     cursor = conn.execute(
         f"SELECT id, card_id, {_iso('reviewed_at')}, rating, status, answer, duration_ms, "
         f"seed, cram, before_state, after_state, {_iso('after_due')} FROM reviews {where} "
@@ -120,7 +121,7 @@ def card_rows(store: Store, bank: Bank) -> Iterator[tuple[object, ...]]:
         yield (
             qid,
             topics.get(qid, ""),
-            STATE_NAMES.get(state, str(state)),
+            state_label(state),
             due,
             last,
             stability,
