@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from quizzer.errors import QuizzerError
 
@@ -66,7 +67,8 @@ class Settings:
                 value = type(current)(text)
         except ValueError:
             raise ConfigError(f"setting {key}: {text!r} is not a valid value") from None
-        return replace(self, **{key: value}).validate()
+        changes: dict[str, Any] = {key: value}
+        return replace(self, **changes).validate()
 
 
 _BOOLS = {"true": True, "yes": True, "on": True, "1": True}

@@ -22,7 +22,7 @@ from quizzer.check.verdict import Verdict
 from quizzer.clock import from_ms, next_day_start, to_ms
 from quizzer.config import Settings
 from quizzer.context import Context, DrillOptions
-from quizzer.model import CardState, Rating, ReviewInput, Status, option_letter
+from quizzer.model import CardState, Rating, ReviewInput, Status
 from quizzer.schedule.queue import ahead_queue, build_queue
 from quizzer.schedule.scheduler import format_interval, interval, make_scheduler, outcomes
 from quizzer.store.db import Store
@@ -42,26 +42,16 @@ class Exercise:
 
 
 def solution(exercise: Exercise) -> str | None:
-    """The reference answer of an exercise, rendered for display (None for recall)."""
-    spec = exercise.question.answer
-    if spec.kind == "choice":
-        options = spec.options
-        return ", ".join(
-            f"{option_letter(options.index(c))}) {c}"
-            for c in sorted(spec.correct_set, key=options.index)
-        )
-    if spec.kind == "recall":
-        return None
-    from quizzer.check import preview, reference_value
+    """The reference answer of an exercise, rendered for display (None for recall).
 
-    if spec.kind == "expression":
-        return preview(spec, spec.value, exercise.params).interpreted or spec.value
-    value = reference_value(spec, exercise.params)
-    return (
-        f"{value:.6g}"
-        if isinstance(value, float)
-        else "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
-    )
+    Evaluated in the checking worker under its time limit, like every check.
+    """
+    from quizzer.check import CheckError, render_reference
+
+    try:
+        return render_reference(exercise.question.answer, exercise.params)
+    except CheckError as error:
+        return f"(the reference answer cannot be shown: {error})"
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ def test_missing_torch_says_how_to_install_it(
     code = commands.run_demo(fake_bank(tmp_path, ECHO_ARGS), "t.fake", out=out, err=err)
     assert code == ExitCode.UNAVAILABLE
     assert err.getvalue().count("\n") == 1
-    assert "pip install torch" in err.getvalue()
+    assert "pip install 'quizzer[demos]'" in err.getvalue()
 
 
 def test_run_demo_unknown_id_is_one_line(bank: Bank) -> None:

@@ -98,6 +98,6 @@ def fit(logs: Sequence[fsrs.ReviewLog]) -> list[float]:
         optimizer = Optimizer(list(logs))
     except ImportError:
         raise OptimizeError(
-            "the FSRS optimizer is not installed: pip install 'fsrs[optimizer]'"
+            "the FSRS optimizer is not installed: pip install 'quizzer[optimizer]'"
         ) from None
     return [float(p) for p in optimizer.compute_optimal_parameters()]

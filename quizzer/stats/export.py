@@ -58,7 +58,7 @@ def review_batches(
     tuples in :data:`COLUMNS` order, a batch at a time."""
     conn = store.conn
     due_of: dict[int, str] = {}
-    where, args = "", ()
+    where, args = "", tuple[int, ...]()
     if since_ms is not None:
         where, args = "WHERE reviewed_at >= ?", (since_ms,)
         # SQLite returns the bare columns of the row holding max(): each card's last review.
@@ -83,7 +83,7 @@ def review_batches(
     )
     get_due = due_of.get
     while batch := cursor.fetchmany(BATCH):
-        rows = []
+        rows: list[tuple[object, ...]] = []
         append = rows.append
         for rid, card_id, at, rating, status, answer, ms, seed, cram, sb, sa, due in batch:
             before = get_due(card_id, "")

@@ -180,7 +180,7 @@ class DrillScreen(Screen[None]):
         verdict = preview(exercise.question.answer, text, exercise.params)
         line = (
             f"[red]{escape(verdict.feedback)}[/]"
-            if verdict.status == "invalid"
+            if verdict.status in ("invalid", "timeout")
             else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
         )
         if self.mode == "answering":
