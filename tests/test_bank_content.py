@@ -13,6 +13,7 @@ import math
 import operator
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -480,8 +481,17 @@ def test_numeric_expression_and_vector_questions_have_graded_hints(bank) -> None
             assert len(set(q.hints)) == len(q.hints), f"{q.id}: a hint repeats"
 
 
+def _round_figures(value: float, figures: int, rounding: str = "ROUND_HALF_UP") -> Decimal:
+    """``value`` rounded to ``figures`` significant figures on its decimal text (the bank's
+    documented rule: half up)."""
+    d = Decimal(repr(float(value)))
+    if d == 0:
+        return d
+    return d.quantize(Decimal(1).scaleb(d.adjusted() - figures + 1), rounding=rounding)
+
+
 def _rounded(values: list[float], figures: int) -> str:
-    return ", ".join(f"{v:.{figures}g}" for v in values)
+    return ", ".join(str(_round_figures(v, figures)) for v in values)
 
 
 def _typed_values(q, values: list[float], text: str) -> str:
@@ -508,9 +518,9 @@ def test_every_numeric_prompt_grades_the_precision_it_states(bank, seed: int) ->
             assert check(q.answer, good, params).correct, (q.id, params, good)
             # numeric answers carry sigfigs, so one figure fewer is refused; a vector's
             # rtol of half a unit in the N-th figure may accept a close (N-1)-figure entry
-            short = [float(f"{v:.{n - 1}g}") for v in values]
+            short = [float(_round_figures(v, n - 1)) for v in values]
             if q.kind == "numeric" and any(
-                not math.isclose(s, float(f"{v:.{n}g}"), rel_tol=1e-12)
+                _round_figures(s, n) != _round_figures(v, n)
                 for s, v in zip(short, values, strict=True)
             ):
                 bad = _typed_values(q, short, _rounded(short, n))
@@ -524,6 +534,25 @@ def test_every_numeric_prompt_grades_the_precision_it_states(bank, seed: int) ->
         else:
             exact = _typed_values(q, values, ", ".join(repr(v) for v in values))
             assert check(q.answer, exact, params).correct, (q.id, params, exact)
+
+
+def test_no_reference_is_a_rounding_tie_at_its_stated_figures(bank) -> None:
+    """20.25 to 3 figures is 20.3 half up but 20.2 half to even: a draw must not depend on
+    which rule the person learned. (Vector entries are graded by rtol alone, so both pass.)"""
+    from quizzer.bank.precision import stated_precision
+
+    for q in bank.questions.values():
+        if q.kind != "numeric":
+            continue
+        [want] = stated_precision(q.prompt)
+        if want.kind != "sigfigs":
+            continue
+        for params in _grid(q):
+            ref = reference(q, params)
+            for v in ref if isinstance(ref, list) else [ref]:
+                up = _round_figures(v, want.digits)
+                even = _round_figures(v, want.digits, "ROUND_HALF_EVEN")
+                assert up == even, (q.id, params, v)
 
 
 def test_no_reference_is_rounding_noise_around_zero(bank) -> None:
