@@ -219,6 +219,95 @@ def _fp_layout(dtype) -> list[float]:
     return [1.0, float(fi.nexp), float(fi.nmant)]
 
 
+def _smoothed(eps: float, k: int) -> np.ndarray:
+    """The label-smoothed target for class 0: (1 − eps)·one-hot + eps/k."""
+    target = np.full(k, eps / k)
+    target[0] += 1 - eps
+    return target
+
+
+def _min_cross_entropy(target: np.ndarray) -> float:
+    """min over predictions Q of H(target, Q): H(target, target), checked against nearby Q."""
+    best = float(-np.sum(target * np.log(target)))
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        q = _softmax(np.log(target) + rng.normal(scale=0.2, size=target.size))
+        assert float(-np.sum(target * np.log(q))) >= best - 1e-12
+    return best
+
+
+def _gradscaler(infs: int, clean: int) -> list[float]:
+    """torch.amp.GradScaler's documented state machine with its defaults: [scale, steps]."""
+    scale, tracker, steps = 65536.0, 0, 0
+    for overflow in [True] * infs + [False] * clean:
+        if overflow:
+            scale, tracker = scale * 0.5, 0  # step skipped, scale backs off
+        else:
+            steps, tracker = steps + 1, tracker + 1
+            if tracker == 2000:
+                scale, tracker = scale * 2.0, 0
+    return [scale, float(steps)]
+
+
+def _fp16_scale_for_normal(e: float) -> float:
+    k = 0
+    while np.float16(2.0 ** (k - e)) < np.finfo(np.float16).smallest_normal:
+        k += 1
+    return float(k)
+
+
+def _tied_output_grad(s: float, h: float) -> float:
+    """d CE / d E[v, 0] with logits z = E·h, target t = 0, E[v] set so softmax gives v prob s."""
+    hidden = np.array([h, 1.0])
+
+    def loss(row_v: np.ndarray) -> float:
+        table = np.stack([np.zeros(2), row_v])
+        return _ce_logits(table @ hidden, 0)
+
+    row = np.array([0.0, math.log(s / (1 - s))])
+    assert math.isclose(float(_softmax(np.stack([np.zeros(2), row]) @ hidden)[1]), s)
+    return float(_num_grad(loss, row)[0])
+
+
+def _power_iteration_ratio(l1: float, l2: float, k: int) -> float:
+    x = np.array([1.0, 1.0])
+    a = np.diag([l1, l2])
+    for _ in range(k):
+        x = a @ x
+        x /= np.linalg.norm(x)
+    return float(abs(x[1] / x[0]))
+
+
+def _gauss_kl(m1: float, s1: float, m2: float, s2: float) -> float:
+    """KL(N(m1, s1²) ‖ N(m2, s2²)) by numerical integration."""
+    z = np.linspace(m1 - 12 * s1, m1 + 12 * s1, 200001)
+    logp = -0.5 * ((z - m1) / s1) ** 2 - np.log(s1 * np.sqrt(2 * np.pi))
+    logq = -0.5 * ((z - m2) / s2) ** 2 - np.log(s2 * np.sqrt(2 * np.pi))
+    return float(np.trapezoid(np.exp(logp) * (logp - logq), z))
+
+
+def _normal_mass_below_zero(mu: float, s: float) -> float:
+    z = np.linspace(mu - 12 * s, 0.0, 400001)
+    pdf = np.exp(-0.5 * ((z - mu) / s) ** 2) / (s * np.sqrt(2 * np.pi))
+    return float(np.trapezoid(pdf, z))
+
+
+def _clip_by_norm(g: list[float], max_norm: float) -> np.ndarray:
+    """torch.nn.utils.clip_grad_norm_'s rule: scale by max_norm/(norm + 1e-6), at most 1."""
+    grad = np.asarray(g, dtype=float)
+    coef = min(1.0, max_norm / (float(np.sqrt(np.sum(grad**2))) + 1e-6))
+    return grad * coef
+
+
+def _residual_chain_derivative(depth: int, w: float) -> float:
+    def run(y: float) -> float:
+        for _ in range(depth):
+            y = y + w * y
+        return y
+
+    return _d(run, 1.0)
+
+
 INDEPENDENT: dict[str, Callable[[dict[str, float]], float | list[float]]] = {
     # Q25
     "q25.ce.numeric": lambda p: _ce_logits(np.log([p["p"], 1 - p["p"]]), 0),
@@ -349,6 +438,79 @@ INDEPENDENT: dict[str, Callable[[dict[str, float]], float | list[float]]] = {
     "bf16.swamping": lambda p: _to_bf16(_to_bf16(p["w"]) + p["u"]),
     "bf16.fp16-max": lambda p: float(np.finfo(np.float16).max),
     "bf16.state-bytes": lambda p: p["N"] * 1e9 * (2 + 2 + 4 + 4 + 4) / 1e9,
+    # --- bank v2: new questions -------------------------------------------------------------
+    "q25.ce.logsumexp": lambda p: float(np.logaddexp.reduce([p["a"], p["b"], p["c"]])),
+    "q25.ce.label-smoothing-target": lambda p: float(_smoothed(p["eps"], int(p["K"]))[0]),
+    "q25.ce.label-smoothing-min-loss": lambda p: _min_cross_entropy(
+        _smoothed(p["eps"], int(p["K"]))
+    ),
+    "q25.ce.temperature": lambda p: float(_softmax(np.array([p["a"], p["b"]]) / p["T"])[0]),
+    "ppl.corpus-weighted": lambda p: float(
+        np.exp(
+            np.mean(np.concatenate([np.full(int(p["n"]), p["la"]), np.full(int(p["m"]), p["lb"])]))
+        )
+    ),
+    "ppl.bits-per-byte": lambda p: float(1000 * p["L"] * np.log2(np.e) / (1000 * p["r"])),
+    "ppl.mixed-confidence": lambda p: float(
+        np.exp(
+            -np.mean(
+                np.log([p["p"]] * round(1000 * p["f"]) + [p["q"]] * round(1000 * (1 - p["f"])))
+            )
+        )
+    ),
+    "ppl.branching-factor": lambda p: float(np.exp(-np.mean(np.log(np.full(50, 1 / p["k"]))))),
+    "q26.emb.row-grad-count": lambda p: (
+        np.eye(50)[[42] * int(p["c"])].T @ np.tile([p["u"], p["w"]], (int(p["c"]), 1))
+    )[42].tolist(),
+    "q26.emb.param-share": lambda p: float(p["V"] * p["d"] / (p["N"] * 1e6)),
+    "q26.emb.tied-output-grad": lambda p: _tied_output_grad(p["s"], p["h"]),
+    "q27.jac.attention-scores": lambda p: _num_grad(
+        lambda sc: float(np.dot(_softmax(sc), [p["x"], p["y"], p["z"]])), [p["a"], p["b"], p["c"]]
+    ).tolist(),
+    "q27.jac.attention-query-grad": lambda p: float(
+        _num_grad(
+            lambda q: float(np.dot(q, [p["k"], 0.3, -0.7]) / np.sqrt(p["d"])), [0.2, 0.1, 0.4]
+        )[0]
+    ),
+    "q27.jac.reverse-mode-count": lambda p: float(
+        len(
+            [
+                np.eye(int(p["m"]))[i] @ np.ones((int(p["m"]), int(p["n"])))
+                for i in range(int(p["m"]))
+            ]
+        )
+    ),
+    "q28.eig.rayleigh": lambda p: float(
+        (x := np.array([p["x"], p["y"]]))
+        @ np.array([[p["a"], p["b"]], [p["b"], p["d"]]])
+        @ x
+        / (x @ x)
+    ),
+    "q28.eig.power-iteration-error": lambda p: _power_iteration_ratio(
+        p["l1"], p["l2"], int(p["k"])
+    ),
+    "q28.eig.power-iteration-step": lambda p: (
+        (v := np.array([[p["a"], p["b"]], [p["b"], p["d"]]]) @ np.ones(2)) / np.linalg.norm(v)
+    ).tolist(),
+    "q29.kl.entropy": lambda p: _entropy([p["a"], p["b"], 1 - p["a"] - p["b"]]),
+    "q29.kl.max-entropy": lambda p: _entropy(np.full(int(p["K"]), 1 / p["K"])),
+    "q29.kl.temperature-entropy": lambda p: _entropy(_softmax(np.array([p["a"], 0.0]) / p["T"])),
+    "q29.kl.gaussians": lambda p: _gauss_kl(p["m1"], p["s1"], p["m2"], p["s2"]),
+    "q30.relu.sparsity": lambda p: _normal_mass_below_zero(p["mu"], p["s"]),
+    "q30.tanh.derivative": lambda p: _d(math.tanh, p["x"]),
+    "q31.clip.norm-factor": lambda p: float(_clip_by_norm([p["n"], 0.0], p["c"])[0] / p["n"]),
+    "q31.clip.vector": lambda p: _clip_by_norm([p["x"], p["y"]], p["c"]).tolist(),
+    "q31.exploding.product": lambda p: float(np.prod(np.full(int(p["L"]), p["r"]))),
+    "q31.residual.depth": lambda p: _residual_chain_derivative(int(p["L"]), p["w"]),
+    "adamw.v-bias-correction": lambda p: _bias_factor(p["b2"], p["t"]),
+    "adamw.no-bias-correction": lambda p: float(
+        abs((1 - p["b1"]) * 0.37) / math.sqrt((1 - p["b2"]) * 0.37**2)
+    ),
+    "adamw.ema-horizon": lambda p: float(np.sum(p["b"] ** np.arange(400000))),
+    "adamw.decay-half-life": lambda p: math.log(0.5) / math.log1p(-p["lr"] * p["wd"]),
+    "bf16.scaler-overflow": lambda p: _gradscaler(int(p["k"]), 1),
+    "bf16.fp16-min-subnormal": lambda p: float(np.nextafter(np.float16(0), np.float16(1))),
+    "bf16.scale-for-normal": lambda p: _fp16_scale_for_normal(p["e"]),
 }
 
 
@@ -363,8 +525,72 @@ def test_topics_and_counts(bank) -> None:
     counts = Counter(q.topic for q in bank.questions.values())
     assert set(counts) == set(TOPICS), set(counts) ^ set(TOPICS)
     for topic in TOPICS:
-        assert counts[topic] >= 5, f"{topic}: only {counts[topic]} questions"
-    assert len(bank.questions) >= 80
+        assert counts[topic] >= 12, f"{topic}: only {counts[topic]} questions"
+    assert len(bank.questions) >= 150
+
+
+def test_most_questions_draw_parameters(bank) -> None:
+    qs = list(bank.questions.values())
+    drawn = sum(bool(q.params) for q in qs)
+    assert drawn / len(qs) >= 0.60, f"{drawn}/{len(qs)} draw parameters"
+
+
+# What an interviewer probes, each asked by at least one question (issue 17's list).
+GAPS = {
+    "log-sum-exp / subtract-max stability": ["q25.ce.logsumexp", "q25.ce.stable-softmax"],
+    "power iteration and the Rayleigh quotient": [
+        "q28.eig.rayleigh",
+        "q28.eig.rayleigh-bounds",
+        "q28.eig.power-iteration-error",
+        "q28.eig.power-iteration-step",
+    ],
+    "label-smoothing target and its minimum loss": [
+        "q25.ce.label-smoothing-target",
+        "q25.ce.label-smoothing-min-loss",
+    ],
+    "fp16 loss scaling, and why bf16 needs none": [
+        "bf16.scaler-overflow",
+        "bf16.scaler-step",
+        "bf16.fp16-min-subnormal",
+        "bf16.scale-for-normal",
+        "bf16.loss-scaling",
+    ],
+    "Adam's bias correction and beta2": [
+        "adamw.bias-correction",
+        "adamw.v-bias-correction",
+        "adamw.no-bias-correction",
+        "adamw.beta2-llm",
+        "adamw.ema-horizon",
+    ],
+    "entropy, and softmax temperature beyond distillation": [
+        "q29.kl.entropy",
+        "q29.kl.max-entropy",
+        "q29.kl.temperature-entropy",
+        "q25.ce.temperature",
+        "q25.ce.temperature-limits",
+    ],
+    "exploding gradients and clipping by norm": [
+        "q31.clip.norm-factor",
+        "q31.clip.vector",
+        "q31.clip.why-norm",
+        "q31.exploding.product",
+    ],
+    "forward vs reverse KL": ["q29.kl.forward-vs-reverse"],
+    "ReLU's ~50% sparse activation claim": ["q30.relu.sparsity", "q30.relu.sparsity-claim"],
+    "gradients through attention": [
+        "q27.jac.attention-scores",
+        "q27.jac.attention-query-grad",
+        "q27.jac.attention-scaling-why",
+    ],
+    "depth and residual paths": ["q31.residual.depth", "q31.exploding.product"],
+    "Lightning bf16-mixed keeps fp32": ["bf16.lightning-bf16-mixed"],
+}
+
+
+@pytest.mark.parametrize("gap", sorted(GAPS))
+def test_every_interview_gap_is_asked(bank, gap: str) -> None:
+    missing = [qid for qid in GAPS[gap] if qid not in bank.questions]
+    assert not missing, missing
 
 
 def test_auto_checked_share(bank) -> None:
