@@ -99,12 +99,18 @@ def main(argv: list[str] | None = None) -> int:
 
         return stats_bench.run(quick)
 
+    def hostile() -> list[dict]:
+        from benchmarks import hostile_bench
+
+        return hostile_bench.run(quick)
+
     for name, bench in [
         ("startup", startup),
         ("store", store),
         ("bank", bank),
         ("check", check),
         ("stats", stats),
+        ("hostile", hostile),
     ]:
         _group(name, bench)
     print(f"# done in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -8,6 +8,7 @@ from typing import TextIO
 from quizzer.bank.render import render_math
 from quizzer.model import Rating, Status, option_letter
 from quizzer.presentation import status_text
+from quizzer.safe_text import SafeStream
 from quizzer.session import DrillSession, Exercise, Result
 
 
@@ -55,7 +56,11 @@ def _read(inp: TextIO, out: TextIO, prompt: str) -> str | None:
 
 
 def run_plain(session: DrillSession, inp: TextIO, out: TextIO) -> int:
-    """Drill until the queue is empty or input ends; returns the number of reviews stored."""
+    """Drill until the queue is empty or input ends; returns the number of reviews stored.
+
+    Everything printed goes through :class:`SafeStream`: bank text and echoed answers never
+    reach the terminal with their control characters."""
+    out = SafeStream(out)  # type: ignore[assignment]
     while (exercise := session.next()) is not None:
         print(format_exercise(session, exercise), file=out)
         while True:

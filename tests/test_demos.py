@@ -15,7 +15,7 @@ from helpers import ROOT, run_quizzer
 
 from quizzer.bank.loader import Bank, Source, load_bank
 from quizzer.bank.schema import Question
-from quizzer.demos import commands, runner
+from quizzer.demos import commands, runner, trust
 from quizzer.errors import ExitCode
 
 BANK_DIR = ROOT / "question_bank"
@@ -27,8 +27,10 @@ def bank() -> Bank:
 
 
 def fake_bank(tmp_path: Path, script: str, answer: str = "2*p") -> Bank:
-    """A one-question bank whose demo is ``script`` (plain Python, no torch: fast)."""
+    """A one-question bank whose demo is ``script`` (plain Python, no torch: fast), allowed
+    as if the person had read it and said yes."""
     (tmp_path / "fake.py").write_text(script)
+    trust.allow(tmp_path / "fake.py", trust.review(tmp_path / "fake.py")[1])
     question = Question(
         id="t.fake",
         topic="Test",

@@ -24,6 +24,7 @@ from quizzer.bank.params import draw, grid, placeholders
 from quizzer.bank.precision import precision_problems
 from quizzer.check.spec import AnswerSpec, ChoiceSpec
 from quizzer.model import option_letter
+from quizzer.safe_text import clean, clip, has_unsafe
 
 if TYPE_CHECKING:
     from quizzer.bank.loader import Bank
@@ -67,7 +68,7 @@ class Problem:
 
     def __str__(self) -> str:
         level = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}: {self.qid}: {level}{self.message}"
+        return clean(f"{self.path}:{self.line}: {self.qid}: {level}{clip(self.message, 400)}")
 
 
 def _known_names() -> frozenset[str]:
@@ -109,6 +110,12 @@ def validate_question(
 
     spec = question.answer
     declared = set(question.params)
+
+    for field, character in _control_characters(question.model_dump()):
+        report(
+            f"field {field} contains the control character {character}: a terminal would "
+            "act on it (quizzer shows it escaped); remove it"
+        )
 
     # demo file: inside the bank directory, and present
     if question.demo is not None:
@@ -257,6 +264,19 @@ def _psd_problems(question: Question) -> list[str]:
                 f"{lowest:.4g}"
             ]
     return []
+
+
+def _control_characters(value: object, where: str = "") -> Iterable[tuple[str, str]]:
+    """(field path, first unsafe character) of every string in a dumped question."""
+    if isinstance(value, str):
+        if (character := has_unsafe(value)) is not None:
+            yield where, character
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _control_characters(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _control_characters(item, f"{where}.{index}")
 
 
 def _check_grading(

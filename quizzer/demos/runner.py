@@ -18,8 +18,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from quizzer.bank.loader import DemoOutsideBank, demo_file
 from quizzer.bank.schema import Question
 from quizzer.check.spec import ExpressionSpec
+from quizzer.demos.trust import is_trusted, review
 from quizzer.errors import ExitCode, QuizzerError
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -38,6 +40,21 @@ class DemoUnavailable(QuizzerError):
     exit_code = ExitCode.UNAVAILABLE
 
 
+class DemoUntrusted(DemoUnavailable):
+    """The snippet at ``path`` comes from a bank other than the shipped one and the person
+    has not allowed it (as it is now) yet: show ``source`` and ask, then
+    :func:`quizzer.demos.trust.allow` ``sha256``, the digest of exactly what ``source``
+    shows. Callers that do not ask just refuse to run it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"not run: {path} is from a bank other than the shipped one and has not been "
+            "allowed; `quizzer demo ID` shows it and asks"
+        )
+        self.path = path
+        self.source, self.sha256 = review(path)
+
+
 def torch_available() -> bool:
     """Whether torch can be imported by this interpreter (checked without importing it)."""
     return importlib.util.find_spec("torch") is not None
@@ -47,7 +64,10 @@ def snippet_path(question: Question, bank_dir: Path) -> Path:
     """The question's snippet file; raises DemoUnavailable when it has none or it is missing."""
     if question.demo is None:
         raise DemoUnavailable(f"question {question.id!r} has no demo")
-    path = (bank_dir / question.demo).resolve()
+    try:
+        path = demo_file(bank_dir, question.demo)
+    except (DemoOutsideBank, OSError, RuntimeError) as exc:
+        raise DemoUnavailable(str(exc)) from None
     if not path.is_file():
         raise DemoUnavailable(f"demo file {path} for {question.id!r} does not exist")
     return path
@@ -101,10 +121,15 @@ def expected_for(question: Question, params: Mapping[str, float]) -> Any:
 def build_command(
     question: Question, bank_dir: Path, params: Mapping[str, float], device: str = "auto"
 ) -> list[str]:
-    """The command line that runs the question's snippet on ``device`` with these params."""
+    """The command line that runs the question's snippet on ``device`` with these params.
+
+    Raises :class:`DemoUntrusted` for a snippet the person has not allowed."""
     if device not in DEVICES:
         raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
-    command = [sys.executable, "-u", str(snippet_path(question, bank_dir)), "--device", device]
+    path = snippet_path(question, bank_dir)
+    if not is_trusted(path):  # every way of running a snippet comes through here
+        raise DemoUntrusted(path)
+    command = [sys.executable, "-u", str(path), "--device", device]
     command += ["--question", question.id, "--params", json.dumps(dict(params))]
     expected = expected_for(question, params)
     if expected is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from quizzer.bank.render import render_math
 from quizzer.model import Rating, Status, option_letter
 from quizzer.presentation import status_colour, status_text
+from quizzer.safe_text import clean, text
 from quizzer.session import DrillSession, Result
 from quizzer.store.db import StoreError
 from quizzer.tui.widgets.footer import CoalescingFooter
@@ -50,6 +50,7 @@ class DrillScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.mode = "answering"  # answering -> checking -> rating; or "idle" when nothing is left
+        self.hints_shown: list[Text] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -96,18 +97,23 @@ class DrillScreen(Screen[None]):
             return
         self.mode = "answering"
         q = exercise.question
-        self.query_one("#topic", Label).update(f"{escape(q.topic)} · [dim]{escape(q.id)}[/]")
+        self.query_one("#topic", Label).update(
+            Text.assemble(text(q.topic), " · ", text(q.id, "dim"))
+        )
         self.query_one("#prompt", MarkdownView).show(render_math(exercise.prompt))
-        options = ""
+        options = Text()
         if q.answer.kind == "choice":
-            options = "\n".join(
-                f"  [b]{option_letter(i)})[/b] {escape(render_math(o))}"
+            options = Text("\n").join(
+                Text.assemble("  ", (f"{option_letter(i)})", "bold"), " ", text(render_math(o)))
                 for i, o in enumerate(q.answer.options)
             )
         elif q.kind == "recall":
-            options = "[dim]Recall the answer, then press Enter to reveal it and grade yourself.[/]"
+            options = Text(
+                "Recall the answer, then press Enter to reveal it and grade yourself.", "dim"
+            )
         self._set("#options", options)
         self._set("#hint", "")
+        self.hints_shown = []
         self._set("#preview", "")
         self._set("#ratings", "")
         self.query_one("#result").display = False
@@ -149,8 +155,10 @@ class DrillScreen(Screen[None]):
         self.query_one("#count", Label).update(f"{done} / {total}")
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
 
-    def _set(self, selector: str, text: str) -> None:
-        self.query_one(selector, Static).update(text)
+    def _set(self, selector: str, content: str | Text) -> None:
+        """Show ``content``: a ``str`` is this module's own markup, bank or user text comes
+        as a :class:`Text` built with :func:`quizzer.safe_text.text`."""
+        self.query_one(selector, Static).update(content)
 
     # -- answering -----------------------------------------------------------------------
 
@@ -169,19 +177,19 @@ class DrillScreen(Screen[None]):
         self.live_preview(event.value)
 
     @work(thread=True, exclusive=True, group="preview")
-    def live_preview(self, text: str) -> None:
+    def live_preview(self, answer: str) -> None:
         """Show how the answer is read, while typing (parsing only; nothing is graded)."""
         exercise = self.session.current
-        if exercise is None or not text.strip():
+        if exercise is None or not answer.strip():
             self.app.call_from_thread(self._set, "#preview", "")
             return
         from quizzer.check import preview
 
-        verdict = preview(exercise.question.answer, text, exercise.params)
+        verdict = preview(exercise.question.answer, answer, exercise.params)
         line = (
-            f"[red]{escape(verdict.feedback)}[/]"
+            text(verdict.feedback, "red")
             if verdict.status in ("invalid", "timeout")
-            else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
+            else Text.assemble(("read as: ", "dim"), text(verdict.interpreted or answer))
         )
         if self.mode == "answering":
             self.app.call_from_thread(self._set, "#preview", line)
@@ -194,9 +202,9 @@ class DrillScreen(Screen[None]):
         self.grade(event.value)
 
     @work(thread=True, exclusive=True, group="grade")
-    def grade(self, text: str) -> None:
+    def grade(self, answer: str) -> None:
         """Grade off the UI thread: the first check of a session imports sympy."""
-        result = self.session.grade(text)
+        result = self.session.grade(answer)
         plot = None
         if not result.retry and (exercise := self.session.current) is not None:
             from quizzer.demos.terminal_plot import terminal_plot
@@ -207,20 +215,22 @@ class DrillScreen(Screen[None]):
     def _show_result(self, result: Result, plot: str | None = None) -> None:
         if result.retry:
             self.mode = "answering"
-            self._set("#preview", f"[red]{escape(result.feedback)}[/] [dim](try again)[/]")
+            self._set(
+                "#preview", Text.assemble(text(result.feedback, "red"), (" (try again)", "dim"))
+            )
             self.query_one("#answer", Input).focus()
             return
         self.mode = "rating"
         exercise = self.session.current
         assert exercise is not None
-        lines = [f"[b {status_colour(result.status)}]{status_text(result.status)}[/]"]
+        lines = [Text(status_text(result.status), f"bold {status_colour(result.status)}")]
         if result.interpreted:
-            lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
+            lines.append(Text.assemble(("read as: ", "dim"), text(result.interpreted)))
         if result.feedback and result.status is not Status.REVEALED:
-            lines.append(escape(result.feedback))
+            lines.append(text(result.feedback))
         if result.expected and result.status is not Status.CORRECT:
-            lines.append(f"[dim]answer:[/] {escape(result.expected)}")
-        self._set("#verdict", "\n".join(lines))
+            lines.append(Text.assemble(("answer: ", "dim"), text(result.expected)))
+        self._set("#verdict", Text("\n").join(lines))
         self._set("#preview", "")
         explanation = render_math(exercise.question.explanation.strip())
         self.query_one("#explanation", MarkdownView).show(explanation)
@@ -259,10 +269,11 @@ class DrillScreen(Screen[None]):
             self.session.rate(rating)
         except StoreError as exc:
             self.notify(
-                f"{exc} Your answer is still here; fix it and rate again.",
+                clean(f"{exc} Your answer is still here; fix it and rate again."),
                 title="Not saved",
                 severity="error",
                 timeout=15,
+                markup=False,
             )
             return
         self.show_next()
@@ -289,15 +300,15 @@ class DrillScreen(Screen[None]):
         if hint is None:
             self.notify("No more hints for this question.")
             return
-        previous = str(shown.content)
-        shown.update(f"{previous}\n[yellow]hint:[/] {escape(hint)}".lstrip("\n"))
+        self.hints_shown.append(Text.assemble(("hint: ", "yellow"), text(hint)))
+        shown.update(Text("\n").join(self.hints_shown))
 
     def action_undo(self) -> None:
         """Undo the last review exactly and ask that question again."""
         try:
             exercise = self.session.undo()
         except StoreError as exc:
-            self.notify(str(exc), title="Undo failed", severity="error")
+            self.notify(clean(exc), title="Undo failed", severity="error", markup=False)
             return
         if exercise is not None:
             self.notify(f"Undid the review of {exercise.question.id}.")
