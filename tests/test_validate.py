@@ -389,40 +389,48 @@ def test_bank_check_prints_warnings_and_still_passes(tmp_path: Path) -> None:
 # --- demo paths stay inside the bank --------------------------------------------------------
 
 
+def _bank_check(bank_dir: Path) -> tuple[int, str]:
+    from typer.testing import CliRunner
+
+    from quizzer.cli import app
+
+    result = CliRunner().invoke(app, ["bank", "check", str(bank_dir)])
+    return result.exit_code, result.output
+
+
 @pytest.mark.parametrize(
     ("demo", "message"),
     [
-        ("../outside.py", "leaves the bank directory"),
-        ("snippets/../../outside.py", "leaves the bank directory"),
-        ("/etc/passwd", "is absolute"),
+        ("../outside.py", "outside the bank directory"),
+        ("snippets/../../outside.py", "outside the bank directory"),
+        ("/etc/passwd", "must be relative to the bank directory"),
     ],
 )
-def test_a_demo_path_outside_the_bank_is_reported(tmp_path: Path, demo: str, message: str) -> None:
+def test_bank_check_refuses_a_demo_path_outside_the_bank(
+    tmp_path: Path, demo: str, message: str
+) -> None:
     bank_dir = tmp_path / "bank"
     bank_dir.mkdir()
     (tmp_path / "outside.py").write_text("print('not from the bank')\n")
-    text = f"""\
-    - id: t.demo
-      topic: T
-      prompt: "Recall it."
-      answer: {{kind: recall}}
-      demo: {demo}
-    """
-    found = [p.message for p in validate_bank(_bank(bank_dir, text), seeds=[0])]
-    assert any(f"demo path {demo} {message}" in m for m in found), found
+    (bank_dir / "topic.yaml").write_text(
+        f"- id: t.demo\n  topic: T\n  prompt: Recall it.\n  answer: {{kind: recall}}\n"
+        f"  demo: {demo}\n",
+        encoding="utf-8",
+    )
+    code, output = _bank_check(bank_dir)
+    assert code == 1
+    assert f"{bank_dir / 'topic.yaml'}:1: t.demo: " in output and message in output
 
 
-def test_a_demo_link_that_leaves_the_bank_is_reported(tmp_path: Path) -> None:
+def test_bank_check_refuses_a_demo_link_that_leaves_the_bank(tmp_path: Path) -> None:
     bank_dir = tmp_path / "bank"
     (bank_dir / "snippets").mkdir(parents=True)
     (tmp_path / "outside.py").write_text("print('not from the bank')\n")
     (bank_dir / "snippets" / "demo.py").symlink_to(tmp_path / "outside.py")
-    text = """\
-    - id: t.demo
-      topic: T
-      prompt: "Recall it."
-      answer: {kind: recall}
-      demo: snippets/demo.py
-    """
-    found = [p.message for p in validate_bank(_bank(bank_dir, text), seeds=[0])]
-    assert any("resolves outside the bank directory" in m for m in found), found
+    (bank_dir / "topic.yaml").write_text(
+        "- id: t.demo\n  topic: T\n  prompt: Recall it.\n  answer: {kind: recall}\n"
+        "  demo: snippets/demo.py\n",
+        encoding="utf-8",
+    )
+    code, output = _bank_check(bank_dir)
+    assert code == 1 and "outside the bank directory" in output
