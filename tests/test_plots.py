@@ -22,36 +22,26 @@ NOTES_FIGURES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[int]]:
-    progress: list[int] = []
-    out = tmp_path_factory.mktemp("figures") / "new-dir"
-    paths = plots.write_all(out, lambda done, total, path: progress.append(done))
-    return paths, progress
-
-
-def test_write_all_writes_the_seven_figures_with_progress(
-    written: tuple[list[Path], list[int]],
+def test_write_all_writes_the_seven_figures_with_progress_each_a_real_picture(
+    tmp_path: Path,
 ) -> None:
-    paths, progress = written
-    assert [p.name for p in paths] == NOTES_FIGURES
-    assert all(p.is_file() and p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
-    assert progress == [1, 2, 3, 4, 5, 6, 7]
-
-
-@pytest.mark.parametrize("index", range(7), ids=NOTES_FIGURES)
-def test_each_png_has_a_real_size_and_is_not_blank(
-    written: tuple[list[Path], list[int]], index: int
-) -> None:
+    """One test for the seven files (drawing them is the slow part: under xdist a shared
+    fixture would draw them again on every worker that runs one of its tests)."""
     from matplotlib.image import imread
 
-    pixels = imread(written[0][index])
-    height, width = pixels.shape[:2]
-    assert width >= 1000 and height >= 400
-    rgb = pixels[..., :3]
-    not_white = np.any(rgb < 0.95, axis=-1).mean()
-    assert not_white > 0.05  # axes, curves and text cover a real part of the image
-    assert rgb.std() > 0.05
+    progress: list[int] = []
+    paths = plots.write_all(tmp_path / "new-dir", lambda done, total, path: progress.append(done))
+    assert [p.name for p in paths] == NOTES_FIGURES
+    assert progress == [1, 2, 3, 4, 5, 6, 7]
+    for path in paths:
+        assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path.name
+        pixels = imread(path)
+        height, width = pixels.shape[:2]
+        assert width >= 1000 and height >= 400, path.name
+        rgb = pixels[..., :3]
+        not_white = np.any(rgb < 0.95, axis=-1).mean()
+        assert not_white > 0.05, path.name  # axes, curves and text cover a real part of it
+        assert rgb.std() > 0.05, path.name
 
 
 @pytest.mark.parametrize(
@@ -84,7 +74,7 @@ def canvas_rows(plot: str) -> list[str]:
 
 
 def test_cross_entropy_terminal_plot_fits_and_falls_from_left_to_right() -> None:
-    plot = terminal_plot("q25.ce.numeric", 60, 14)
+    plot = terminal_plot("cross_entropy", 60, 14)
     assert plot is not None
     lines = plot.splitlines()
     assert len(lines) == 14 and all(len(line) <= 60 for line in lines)
@@ -97,16 +87,43 @@ def test_cross_entropy_terminal_plot_fits_and_falls_from_left_to_right() -> None
 
 
 def test_activation_terminal_plot_shows_the_function_and_its_derivative() -> None:
-    plot = terminal_plot("q30.gelu.derivative", 50, 12)
+    plot = terminal_plot("gelu", 50, 12)
     assert plot is not None
     assert plot.splitlines()[0] == "GELU and its derivative"
     assert "gelu(x)" in plot and "gelu'(x)" in plot
-    assert terminal_plot("Q30 ReLU & activations", 50, 12).startswith("ReLU")  # type: ignore[union-attr]
+    assert terminal_plot("relu", 50, 12).startswith("ReLU")  # type: ignore[union-attr]
 
 
 def test_terminal_plot_is_none_where_no_plot_fits() -> None:
-    assert terminal_plot("q28.eig.2x2-symmetric", 60, 14) is None
-    assert terminal_plot("q25.ce.numeric", 10, 3) is None
+    assert terminal_plot(None, 60, 14) is None
+    assert terminal_plot("cross_entropy", 10, 3) is None
+
+
+def test_every_plot_a_bank_may_name_is_drawn() -> None:
+    from typing import get_args
+
+    from quizzer.bank.schema import PlotName
+    from quizzer.demos.terminal_plot import PLOTS
+
+    assert set(PLOTS) == set(get_args(PlotName))
+    assert all(terminal_plot(name, 40, 8) for name in PLOTS)
+
+
+def test_a_user_bank_declares_its_plot_and_a_wrong_name_is_a_bank_error(tmp_path: Path) -> None:
+    from quizzer.bank.loader import load_bank
+
+    (tmp_path / "mine.yaml").write_text(
+        "- id: my.relu\n  topic: Mine\n  prompt: P\n  plot: relu\n  answer: {kind: recall}\n"
+        "- id: my.none\n  topic: Mine\n  prompt: P\n  answer: {kind: recall}\n"
+        "- id: my.bad\n  topic: Mine\n  prompt: P\n  plot: tanh\n  answer: {kind: recall}\n"
+    )
+    bank = load_bank([tmp_path])
+    assert bank.questions["my.relu"].plot == "relu"
+    assert bank.questions["my.none"].plot is None
+    assert "my.bad" not in bank.questions
+    assert next(str(e) for e in bank.errors if "my.bad" in str(e)).startswith(
+        f"{tmp_path / 'mine.yaml'}:13: my.bad: plot: Input should be 'cross_entropy'"
+    )
 
 
 def test_plots_without_matplotlib_say_how_to_install_it(tmp_path: Path) -> None:
@@ -138,9 +155,9 @@ def test_plots_without_matplotlib_say_how_to_install_it(tmp_path: Path) -> None:
 def test_terminal_plot_in_colour_draws_each_curve_and_its_legend_in_its_own_colour() -> None:
     from quizzer.demos.terminal_plot import CURVE_COLOURS, terminal_plot, terminal_plot_text
 
-    text = terminal_plot_text("q30.gelu.exact", 72, 12)
+    text = terminal_plot_text("gelu", 72, 12)
     assert text is not None
-    assert text.plain == terminal_plot("q30.gelu.exact", 72, 12)  # the same plot, coloured
+    assert text.plain == terminal_plot("gelu", 72, 12)  # the same plot, coloured
     colours: dict[str, set[str]] = {}
     for span in text.spans:
         for ch in text.plain[span.start : span.end]:

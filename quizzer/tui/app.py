@@ -8,6 +8,7 @@ the drill. Each mode's screen is built the first time it is shown.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from quizzer.workspace import Workspace
 
 if TYPE_CHECKING:
     from quizzer.session import DrillSession
+    from quizzer.tui.screens.drill import DrillScreen
 
 MODE_NAMES = ("drill", "stats", "browse", "settings")
 
@@ -68,6 +70,14 @@ class QuizzerApp(App[None]):
             tooltip="Settings: retention, daily limits, keys",
         ),
         Binding(
+            "ctrl+o",
+            "topics",
+            "Topics",
+            id="topics",
+            show=False,
+            tooltip="Choose the topics to study (the drill starts again on them)",
+        ),
+        Binding(
             "ctrl+p",
             "command_palette",
             "Commands",
@@ -85,6 +95,8 @@ class QuizzerApp(App[None]):
         self.context: Context | None = None
         """Opened on mount; None until then, or when opening failed."""
         self.keymap: dict[str, str] = {}
+        self.drill: DrillScreen | None = None
+        """The drill screen, once the context is open."""
 
     def on_mount(self) -> None:
         from rich.text import Text
@@ -133,7 +145,8 @@ class QuizzerApp(App[None]):
     def _drill_screen(self) -> Screen:
         from quizzer.tui.screens.drill import DrillScreen
 
-        return DrillScreen(self.session)
+        self.drill = DrillScreen(self.session)
+        return self.drill
 
     def _stats_screen(self) -> Screen:
         from quizzer.tui.screens.stats import StatsScreen
@@ -176,6 +189,22 @@ class QuizzerApp(App[None]):
         for command in super().get_system_commands(screen):
             if command.title not in ("Quit", "Keys"):
                 yield command
+
+    def action_topics(self) -> None:
+        """Pick the topics to study; the drill starts again on them."""
+        from quizzer.tui.screens.topics import TopicPicker
+
+        if self.context is None or self.drill is None or isinstance(self.screen, TopicPicker):
+            return
+        self.action_mode("drill")
+        drill = self.drill
+        chosen = drill.session.topics
+
+        def picked(topics: tuple[str, ...] | None) -> None:
+            if topics is not None:
+                drill.restart(replace(drill.session.options, topic=topics))
+
+        self.push_screen(TopicPicker(self.context.bank, chosen, first_run=False), picked)
 
     def action_help(self) -> None:
         """Show the keys (or close the help when it is open)."""

@@ -66,11 +66,19 @@ class DemoScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, exercise: Exercise, bank_dir: Path, device: str = "auto") -> None:
+    def __init__(
+        self,
+        exercise: Exercise,
+        bank_dir: Path,
+        device: str = "auto",
+        python: str | None = None,
+    ) -> None:
         super().__init__()
         self.exercise = exercise
         self.bank_dir = bank_dir
         self.device = device
+        self.python = python
+        """The interpreter the snippet runs with (the ``demo_python`` setting), else quizzer's."""
         self.process: asyncio.subprocess.Process | None = None
         self._started = 0.0
         self._ticker: Timer | None = None
@@ -139,10 +147,11 @@ class DemoScreen(ModalScreen[None]):
     async def run_demo(self) -> None:
         """Start the snippet and stream its output under the labels."""
         from quizzer.demos.runner import (
-            INSTALL_HINT,
             DemoUnavailable,
             DemoUntrusted,
             build_command,
+            demo_env,
+            install_hint,
             snippet_path,
             torch_available,
         )
@@ -153,20 +162,26 @@ class DemoScreen(ModalScreen[None]):
         if params:
             numbers = ", ".join(f"{k} = {v:g}" for k, v in params.items())
             log.write(Text.assemble(("parameters  ", "bold"), text(numbers)))
-        if not torch_available():
-            self._status(f"[red]{INSTALL_HINT}[/]")
+        # another interpreter may be asked about torch: in a thread
+        if not await asyncio.to_thread(torch_available, self.python):
+            self._status(text(install_hint(self.python), "red"))
             return
         self._started = time.monotonic()
         self._ticker = self.set_interval(0.1, self._tick)
         self._tick()
         try:
-            # In a thread: the expected value is computed with sympy, which may still load.
+            # In threads: another interpreter is asked about torch, and the expected value is
+            # computed with sympy, which may still be loading.
+            if not await asyncio.to_thread(torch_available, self.python):
+                self._status(text(install_hint(self.python), "red"))
+                return
             command = await asyncio.to_thread(
                 build_command,
                 self.exercise.question,
                 self.bank_dir,
                 self.exercise.params,
                 self.device,
+                self.python,
             )
         except DemoUntrusted as exc:
             self._stop_ticker()
@@ -185,6 +200,7 @@ class DemoScreen(ModalScreen[None]):
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 cwd=snippet.parent,
+                env=demo_env(),
             )
         except OSError as exc:
             self._stop_ticker()
