@@ -76,7 +76,18 @@ def main_callback(
         _run_tui(ctx.obj)
 
 
+def _start_checker() -> None:
+    """Start the checker's process (it imports sympy for a second or more) while the TUI
+    loads, so an answer typed as soon as the first question shows is not kept waiting."""
+    import threading
+
+    from quizzer.check import warm_up
+
+    threading.Thread(target=warm_up, name="quizzer-warm-up", daemon=True).start()
+
+
 def _run_tui(ws: object) -> None:
+    _start_checker()
     from quizzer.tui.app import QuizzerApp
 
     ws.store().close()  # type: ignore[attr-defined]  # a bad database: one line, no screen
@@ -112,6 +123,7 @@ def drill(
     if topic is not None and not bank.select(topic):
         fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
     if not plain:
+        _start_checker()
         from quizzer.tui.app import QuizzerApp
 
         ws.store().close()  # a bad database: one line, no screen

@@ -1,8 +1,8 @@
 """Answer checking: a safe parser, numeric and symbolic comparison, and feedback.
 
-``check`` grades an answer in a reused worker process under a time limit; ``preview``
-reads an answer for live display without grading. Importing this package does not import
-sympy: the worker does, and ``preview``/``reference_value``/``evaluate_at`` do on first use.
+``check`` grades an answer, and ``preview`` reads one for live display, in a reused worker
+process under a time limit. Importing this package does not import sympy: the worker does,
+and ``reference_value``/``evaluate_at`` do on first use.
 """
 
 from __future__ import annotations
@@ -38,9 +38,8 @@ def check(
     from quizzer.check import worker
     from quizzer.check.spec import load_spec
 
-    model = load_spec(spec)
     arguments = (
-        model.model_dump(),
+        _plain(load_spec(spec)),
         answer if isinstance(answer, str) else str(answer),
         {k: float(v) for k, v in (params or {}).items()},
         [_mistake(m) for m in mistakes or ()],
@@ -62,15 +61,33 @@ def check(
 
 
 def preview(
-    spec: Mapping[str, Any] | BaseModel, answer: str, params: Mapping[str, float] | None = None
+    spec: Mapping[str, Any] | BaseModel,
+    answer: str,
+    params: Mapping[str, float] | None = None,
+    *,
+    timeout: float = 2.0,
 ) -> Verdict:
     """Read ``answer`` without grading (for live display while typing).
 
     Returns status ``ungraded`` with ``interpreted`` set, or ``invalid`` with the message.
+    Read in the checker's process, so sympy stays out of this one.
     """
-    from quizzer.check import grade
+    from quizzer.check import worker
+    from quizzer.check.spec import load_spec
 
-    return grade.preview(spec, answer, params)
+    arguments = (
+        _plain(load_spec(spec)),
+        answer if isinstance(answer, str) else str(answer),
+        {k: float(v) for k, v in (params or {}).items()},
+    )
+    try:
+        return worker.call("quizzer.check.grade", "preview", *arguments, timeout=timeout)
+    except (TimeoutError, worker.WorkerDied):
+        return Verdict("invalid", "This answer could not be read in time; try a simpler form.")
+    except worker.WorkerUnavailable:
+        from quizzer.check import grade
+
+        return grade.preview(*arguments)
 
 
 def reference_value(
@@ -105,6 +122,12 @@ def warm_up() -> None:
     # if it cannot start, check() grades in this process instead
     with contextlib.suppress(worker.WorkerUnavailable):
         worker.warm_up()
+
+
+def _plain(model: BaseModel) -> dict[str, Any]:
+    """The spec as the mapping the worker validates again: a plain dict pickles cheaply and
+    needs no serializer built in this process."""
+    return dict(model)
 
 
 def _mistake(mistake: Any) -> tuple[str, str]:

@@ -38,12 +38,20 @@ Mistakes = Sequence[tuple[str, str]]
 _NOT_A_NUMBER = "a number is expected here, not an expression"
 
 
+_HEAVISIDE = {"kind": "expression", "value": "Heaviside(x)"}
+WARM_UP: list[tuple[dict[str, Any], str, dict[str, float] | None]] = [
+    (_HEAVISIDE, "(abs(x)/x + 1)/2", None),
+    (_HEAVISIDE, "x > 0", None),
+    (_HEAVISIDE, "e^-x/(1+e^-x)^2", None),
+    ({"kind": "numeric", "value": "-ln(p)"}, "1.2", {"p": 0.3}),
+]
+"""Checks whose first run pays sympy's first-use costs (Abs, Piecewise, printing)."""
+
+
 def warm_up() -> None:
-    """Pay sympy's first-use costs (Abs, Piecewise, printing, lambdify) before real checks."""
-    heaviside = {"kind": "expression", "value": "Heaviside(x)"}
-    for answer in ("(abs(x)/x + 1)/2", "x > 0", "e^-x/(1+e^-x)^2"):
-        grade(heaviside, answer)
-    grade({"kind": "numeric", "value": "-ln(p)"}, "1.2", {"p": 0.3})
+    """Pay sympy's first-use costs before real checks."""
+    for spec, answer, params in WARM_UP:
+        grade(spec, answer, params)
 
 
 def grade(

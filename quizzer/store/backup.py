@@ -10,6 +10,7 @@ copies taken before an upgrade or a restore are never pruned.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -26,7 +27,15 @@ from quizzer.store.migrations import SCHEMA_VERSION
 DAILY = "daily"
 STAMP = "%Y%m%d-%H%M%S"
 STALE_TMP_S = 3600
+STEP_PAGES = 256  # the automatic backup copies this many pages at a time, so it can stop
+EXIT_GRACE_S = 0.5  # how long exiting waits for a running automatic backup before stopping it
 _started: set[tuple[Path, str]] = set()  # (database, day) backups this process started
+_running: list[threading.Thread] = []
+_stopping = threading.Event()
+
+
+class _Stopped(Exception):
+    """The process is exiting: the automatic backup gives way (the next start retries)."""
 
 
 def backup_dir(db_path: Path) -> Path:
@@ -44,18 +53,25 @@ def _new_name(db_path: Path, label: str, at: datetime) -> Path:
     return path
 
 
-def backup_file(conn: sqlite3.Connection, db_path: Path, label: str = "manual") -> Path:
+def backup_file(
+    conn: sqlite3.Connection, db_path: Path, label: str = "manual", *, stoppable: bool = False
+) -> Path:
     """Copy the database open on ``conn`` (the file ``db_path``) into its backups folder.
 
     The copy is written to a temporary name and renamed when complete, so a crash never
-    leaves a partial backup under a backup's name. Returns the new file."""
+    leaves a partial backup under a backup's name. Returns the new file. A ``stoppable``
+    copy goes a few pages at a time and is abandoned (no file left) when the process
+    exits."""
     dest = _new_name(db_path, label, now())
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
         copy = sqlite3.connect(tmp, isolation_level=None)
         try:
-            conn.backup(copy)
+            if stoppable:
+                conn.backup(copy, pages=STEP_PAGES, progress=_give_way)
+            else:
+                conn.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")
         finally:
             copy.close()
@@ -63,6 +79,11 @@ def backup_file(conn: sqlite3.Connection, db_path: Path, label: str = "manual") 
     finally:
         tmp.unlink(missing_ok=True)
     return dest
+
+
+def _give_way(status: int, remaining: int, total: int) -> None:
+    if _stopping.is_set():
+        raise _Stopped
 
 
 def _pattern(db_path: Path) -> re.Pattern[str]:
@@ -113,25 +134,41 @@ def _daily(db_path: Path, keep: int) -> None:
         try:
             if conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0:
                 return
-            backup_file(conn, db_path, DAILY)
+            backup_file(conn, db_path, DAILY, stoppable=True)
         finally:
             conn.close()
         prune(db_path, keep)
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, _Stopped):
         pass  # a missed automatic backup must never stop a session; the next start retries
 
 
 def start_daily(db_path: Path, keep: int) -> threading.Thread | None:
     """Start today's automatic backup of ``db_path`` in a background thread, unless one
-    exists, ``keep`` is 0 or there is nothing to back up. The thread is not a daemon:
-    the process finishes the copy before it exits."""
+    exists, ``keep`` is 0 or there is nothing to back up. Exiting waits for it at most
+    ``EXIT_GRACE_S``: a copy still running then (a large database, quit at once) is
+    abandoned and its temporary file removed, and the next start takes the backup."""
     today = (db_path, f"{now():%Y%m%d}")
     if keep <= 0 or today in _started or not daily_due(db_path):
         return None
     _started.add(today)
-    thread = threading.Thread(target=_daily, args=(db_path, keep), name="quizzer-backup")
+    thread = threading.Thread(
+        target=_daily, args=(db_path, keep), name="quizzer-backup", daemon=True
+    )
+    _running.append(thread)
     thread.start()
     return thread
+
+
+@atexit.register
+def _stop_daily() -> None:
+    """Let a running automatic backup finish within the grace time, else make it give way
+    (it removes its temporary file)."""
+    deadline = time.monotonic() + EXIT_GRACE_S
+    for thread in _running:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    _stopping.set()
+    for thread in _running:
+        thread.join(timeout=2.0)
 
 
 def _check_restorable(source: Path) -> None:

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from rich.markup import escape
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,8 +16,9 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from quizzer.bank.render import render_math
 from quizzer.plain import STATUS_LINES, letter
 from quizzer.schedule.scheduler import RATING_NAMES
-from quizzer.session import REVEALED, DrillSession, Result
+from quizzer.session import REVEALED, DrillSession, Exercise, Result
 from quizzer.store.db import StoreError
+from quizzer.tui.background import Latest, in_background
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
@@ -52,6 +52,7 @@ class DrillScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.mode = "answering"  # answering -> checking -> rating; or "idle" when nothing is left
+        self._previews: Latest[tuple[Exercise, str]] = Latest("quizzer-preview", self.live_preview)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -168,45 +169,65 @@ class DrillScreen(Screen[None]):
             )
         ):
             return
-        self.live_preview(event.value)
+        self._previews.submit((exercise, event.value))
 
-    @work(thread=True, exclusive=True, group="preview")
-    def live_preview(self, text: str) -> None:
+    def live_preview(self, job: tuple[Exercise, str]) -> None:
         """Show how the answer is read, while typing (parsing only; nothing is graded)."""
-        exercise = self.session.current
-        if exercise is None or not text.strip():
-            self.app.call_from_thread(self._set, "#preview", "")
-            return
-        from quizzer.check import preview
+        exercise, text = job
+        line = ""
+        if text.strip():
+            from quizzer.check import preview
 
-        verdict = preview(exercise.question.answer, text, exercise.params)
-        line = (
-            f"[red]{escape(verdict.feedback)}[/]"
-            if verdict.status == "invalid"
-            else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
-        )
-        if self.mode == "answering":
-            self.app.call_from_thread(self._set, "#preview", line)
+            verdict = preview(exercise.question.answer, text, exercise.params)
+            line = (
+                f"[red]{escape(verdict.feedback)}[/]"
+                if verdict.status == "invalid"
+                else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
+            )
+        self.app.call_from_thread(self._show_preview, exercise, text, line)
+
+    def _show_preview(self, exercise: Exercise, text: str, line: str) -> None:
+        current = self.session.current is exercise and self.mode == "answering"
+        if current and self.query_one("#answer", Input).value == text:
+            self._set("#preview", line)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.mode != "answering":
             return
         self.mode = "checking"
         self._set("#preview", "[dim]checking…[/]")
-        self.grade(event.value)
+        in_background("quizzer-grade", lambda: self.grade(event.value))
 
-    @work(thread=True, exclusive=True, group="grade")
     def grade(self, text: str) -> None:
-        """Grade off the UI thread: the first check of a session imports sympy."""
-        result = self.session.grade(text)
-        plot = None
-        if not result.retry and (exercise := self.session.current) is not None:
-            from quizzer.demos.terminal_plot import terminal_plot
+        """Grade (called off the UI thread: the checker may still be starting), show the
+        verdict, then draw the question's plot (the first one imports numpy)."""
+        try:
+            result = self.session.grade(text)
+        except Exception as exc:  # shown, not lost in the thread
+            self.app.call_from_thread(self._grade_failed, exc)
+            return
+        self.app.call_from_thread(self._show_result, result)
+        exercise = self.session.current
+        if result.retry or exercise is None:
+            return
+        from quizzer.demos.terminal_plot import terminal_plot
 
-            plot = terminal_plot(exercise.question.id, width=72, height=10)
-        self.app.call_from_thread(self._show_result, result, plot)
+        plot = terminal_plot(exercise.question.id, width=72, height=10)
+        if plot is not None:
+            self.app.call_from_thread(self._show_plot, exercise, plot)
 
-    def _show_result(self, result: Result, plot: str | None = None) -> None:
+    def _show_plot(self, exercise: Exercise, plot: str) -> None:
+        if self.session.current is exercise and self.mode == "rating":
+            plot_widget = self.query_one("#plot", Static)
+            plot_widget.update(Text(plot))  # plain text: labels may contain brackets
+            plot_widget.display = True
+
+    def _grade_failed(self, exc: Exception) -> None:
+        self.mode = "answering"
+        self._set("#preview", "")
+        self.notify(f"{type(exc).__name__}: {exc}", title="Could not grade", severity="error")
+
+    def _show_result(self, result: Result) -> None:
         if result.retry:
             self.mode = "answering"
             self._set("#preview", f"[red]{escape(result.feedback)}[/] [dim](try again)[/]")
@@ -227,9 +248,7 @@ class DrillScreen(Screen[None]):
         self._set("#preview", "")
         explanation = render_math(exercise.question.explanation.strip())
         self.query_one("#explanation", MarkdownView).show(explanation)
-        plot_widget = self.query_one("#plot", Static)
-        plot_widget.update(Text(plot or ""))  # plain text: labels may contain brackets
-        plot_widget.display = plot is not None
+        self.query_one("#plot", Static).display = False
         self.query_one("#result").display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = True
