@@ -36,6 +36,10 @@ class AnswerInput(Input):
 class DrillScreen(Screen[None]):
     """Ask, check, rate, repeat."""
 
+    # Focused before the first paint; Textual's default (the first focusable widget, the
+    # scrolling body) would show the letter keys for a frame, then hide them.
+    AUTO_FOCUS = "#answer"
+
     BINDINGS = [
         Binding("1", "rate(1)", "Again", show=True),
         Binding("2", "rate(2)", "Hard"),
@@ -126,6 +130,8 @@ class DrillScreen(Screen[None]):
 
     def _show_idle(self) -> None:
         self.mode = "idle"
+        # The answer box is hidden: keys go to the screen (from the first paint too).
+        self.query_one("#body").focus()
         for widget_id in ("#prompt", "#options", "#answer", "#result", "#preview", "#hint"):
             self.query_one(widget_id).display = False
         self._set("#ratings", "")
