@@ -13,9 +13,10 @@ from pathlib import Path
 from benchmarks.synthetic import NOW_MS, question_id
 from quizzer.clock import from_ms
 from quizzer.config import Settings
+from quizzer.model import ReviewInput
 from quizzer.schedule.queue import build_queue
 from quizzer.schedule.scheduler import apply_rating, make_scheduler
-from quizzer.store.db import ReviewInput, Store
+from quizzer.store.db import Store
 
 
 def _with_aggregates(store: Store) -> bool:

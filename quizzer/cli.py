@@ -1,6 +1,7 @@
 """The ``quizzer`` command line. Every subcommand is thin and calls the core.
 
-User errors print one line (``quizzer: error: ...``) and exit non-zero, never a traceback.
+User errors print one line (``quizzer: error: ...``) and exit non-zero, never a traceback;
+the exit codes are listed in :mod:`quizzer.errors`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from quizzer import __version__
+from quizzer.errors import ExitCode, QuizzerError, format_error
+from quizzer.model import Status
 
 if TYPE_CHECKING:
     from quizzer.bank.loader import Bank
     from quizzer.bank.validate import Problem
+    from quizzer.context import DrillOptions
     from quizzer.tui.app import QuizzerApp
+    from quizzer.workspace import Workspace
 
 app = typer.Typer(
     name="quizzer",
@@ -36,9 +41,9 @@ config_app = typer.Typer(help="Show or change the settings.", invoke_without_com
 app.add_typer(config_app, name="config")
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
+def fail(message: str, code: int = ExitCode.USER_ERROR) -> NoReturn:
     """Print one clear error line to stderr and exit with ``code``."""
-    typer.echo(f"quizzer: error: {message}", err=True)
+    typer.echo(format_error(message), err=True)
     raise typer.Exit(code)
 
 
@@ -86,12 +91,13 @@ def _start_checker() -> None:
     threading.Thread(target=warm_up, name="quizzer-warm-up", daemon=True).start()
 
 
-def _run_tui(ws: object) -> None:
+def _run_tui(ws: Workspace, options: DrillOptions | None = None) -> None:
+    """Open the TUI; a bad database is reported as one line before any screen is drawn."""
     _start_checker()
     from quizzer.tui.app import QuizzerApp
 
-    ws.store().close()  # type: ignore[attr-defined]  # a bad database: one line, no screen
-    _exit_with(QuizzerApp(ws))  # type: ignore[arg-type]
+    ws.store().close()
+    _exit_with(QuizzerApp(ws, options))
 
 
 def _exit_with(tui: QuizzerApp) -> None:
@@ -116,25 +122,21 @@ def drill(
 ) -> None:
     """Drill the due questions. In plain mode an empty answer shows the solution and an empty
     rating accepts the suggested one; end of input ends the session."""
+    from quizzer.context import DrillOptions
     from quizzer.session import DrillSession
 
-    ws = ctx.obj
+    ws: Workspace = ctx.obj
     bank = ws.bank()
     if topic is not None and not bank.select(topic):
         fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
+    options = DrillOptions(topic=topic, limit=limit, seed=seed, cram=cram)
     if not plain:
-        _start_checker()
-        from quizzer.tui.app import QuizzerApp
-
-        ws.store().close()  # a bad database: one line, no screen
-        _exit_with(QuizzerApp(ws, topic=topic, limit=limit, seed=seed, cram=cram))
+        _run_tui(ws, options)
         return
     from quizzer.plain import run_plain
 
-    with ws.store() as store:
-        session = DrillSession(
-            store, bank, ws.settings(), topic=topic, limit=limit, seed=seed, cram=cram
-        )
+    with ws.open() as context:
+        session = DrillSession(context, options)
         if session.finished:
             due = session.next_due()
             when = f"; next question due {due.astimezone():%Y-%m-%d %H:%M}" if due else ""
@@ -150,12 +152,11 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Show progress: heatmap, streaks, retention by topic, due forecast, weakest questions."""
-    from quizzer.clock import now
     from quizzer.stats.summary import compute
 
-    ws = ctx.obj
-    with ws.store() as store:
-        data = compute(store, ws.bank(), now(), ws.settings())
+    ws: Workspace = ctx.obj
+    with ws.open() as c:
+        data = compute(c.store, c.bank, c.clock(), c.settings)
     if as_json:
         typer.echo(json.dumps(data.as_json(), indent=2))
         return
@@ -184,13 +185,13 @@ def export_reviews(
     from quizzer.stats.export import FORMATS, export
 
     if fmt not in FORMATS:
-        fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}", 2)
+        fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}", ExitCode.USAGE)
     since_ms = to_ms(parse_instant(since, "--since")) if since else None
-    ws = ctx.obj
+    ws: Workspace = ctx.obj
     # A progress bar on stderr when it is a terminal the data does not go to; silent in a pipe.
     show = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
-    with ws.store() as store:
-        bank = ws.bank()
+    with ws.open() as c:
+        store, bank = c.store, c.bank
         if output is None:
             with _progress(show, store.reviews_total()) as progress:
                 export(store, bank, sys.stdout, fmt, since_ms, progress)
@@ -233,7 +234,7 @@ def config_show(ctx: typer.Context) -> None:
 
     from quizzer.config import DESCRIPTIONS
 
-    ws = ctx.find_root().obj
+    ws: Workspace = ctx.find_root().obj
     settings = ws.settings()
     table = Table("setting", "value", "meaning", box=None, pad_edge=False)
     for key, meaning in DESCRIPTIONS.items():
@@ -254,7 +255,7 @@ def config_set(
     """Change one setting and save the config file."""
     from quizzer.config import save_settings
 
-    ws = ctx.find_root().obj
+    ws: Workspace = ctx.find_root().obj
     updated = ws.settings().with_value(key, value)
     save_settings(ws.config_path, updated)
     typer.echo(f"{key} = {getattr(updated, key)} (saved to {ws.config_path})")
@@ -278,7 +279,7 @@ def optimize(
         review_logs,
     )
 
-    ws = ctx.obj
+    ws: Workspace = ctx.obj
     settings = ws.settings()
     with ws.store() as store:
         logs = review_logs(store)
@@ -310,6 +311,15 @@ def optimize(
     out.print(f"Saved to {ws.config_path}.")
 
 
+CHECK_EXIT = {
+    Status.CORRECT: ExitCode.OK,
+    Status.INCORRECT: ExitCode.USER_ERROR,
+    Status.INVALID: ExitCode.USAGE,
+    Status.TIMEOUT: ExitCode.USAGE,
+}
+"""``quizzer check``'s exit status for each verdict (ungraded answers exit 1)."""
+
+
 @app.command("check")
 def check_answer(
     ctx: typer.Context,
@@ -324,7 +334,7 @@ def check_answer(
     bank = ctx.obj.bank()
     question = bank.questions.get(question_id)
     if question is None:
-        fail(f"no question with id {question_id!r} (see `quizzer bank list`)", 2)
+        fail(f"no question with id {question_id!r} (see `quizzer bank list`)", ExitCode.USAGE)
     params = draw(question, seed)
     verdict = check(question.answer, answer, params, mistakes=question.mistakes)
     if params:
@@ -332,7 +342,7 @@ def check_answer(
     if verdict.interpreted:
         typer.echo(f"read as: {verdict.interpreted}")
     typer.echo(f"{verdict.status}: {verdict.feedback}".rstrip(": "))
-    raise typer.Exit({"correct": 0, "invalid": 2, "timeout": 2}.get(verdict.status, 1))
+    raise typer.Exit(CHECK_EXIT.get(verdict.status, ExitCode.USER_ERROR))
 
 
 @app.command()
@@ -350,7 +360,7 @@ def demo(
     from quizzer.demos.runner import DEVICES
 
     if device not in DEVICES:
-        fail(f"--device must be one of {', '.join(DEVICES)}, not {device!r}", 2)
+        fail(f"--device must be one of {', '.join(DEVICES)}, not {device!r}", ExitCode.USAGE)
     raise typer.Exit(run_demo(ctx.obj.bank(), question_id, device, seed))
 
 
@@ -451,15 +461,13 @@ def _validate_with_progress(bank: Bank) -> list[Problem]:
 
 def main() -> None:
     """Run the app, turning user errors into one line instead of a traceback."""
-    from quizzer.errors import USER_ERRORS
-
     try:
         app()
-    except USER_ERRORS as exc:
-        typer.echo(f"quizzer: error: {exc}", err=True)
-        sys.exit(1)
+    except QuizzerError as exc:
+        typer.echo(format_error(exc), err=True)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except Exception as exc:
         if os.environ.get("QUIZZER_DEBUG"):
             raise
@@ -468,4 +476,4 @@ def main() -> None:
             "(set QUIZZER_DEBUG=1 for a traceback)",
             err=True,
         )
-        sys.exit(70)
+        sys.exit(ExitCode.INTERNAL)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
+from quizzer.errors import QuizzerError
 
-class ClockError(ValueError):
+
+class ClockError(QuizzerError, ValueError):
     """``QUIZZER_NOW`` is not an ISO 8601 timestamp."""
 
 

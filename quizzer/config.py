@@ -5,9 +5,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
+
+from quizzer.errors import QuizzerError
 
 
-class ConfigError(ValueError):
+class ConfigError(QuizzerError, ValueError):
     """The config file cannot be read or holds a bad value."""
 
 
@@ -64,7 +67,8 @@ class Settings:
                 value = type(current)(text)
         except ValueError:
             raise ConfigError(f"setting {key}: {text!r} is not a valid value") from None
-        return replace(self, **{key: value}).validate()
+        changes: dict[str, Any] = {key: value}
+        return replace(self, **changes).validate()
 
 
 _BOOLS = {"true": True, "yes": True, "on": True, "1": True}

@@ -6,21 +6,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from quizzer.bank.render import render_math
-from quizzer.schedule.scheduler import RATING_NAMES
-from quizzer.session import REVEALED, DrillSession, Exercise, Result
-
-STATUS_LINES = {
-    "correct": "Correct.",
-    "incorrect": "Incorrect.",
-    "timeout": "The check took too long; grade yourself.",
-    "ungraded": "Compare with the explanation and grade yourself.",
-    REVEALED: "Not answered: here is the solution.",
-}
-
-
-def letter(index: int) -> str:
-    """The letter of a choice option: 0 -> a."""
-    return chr(ord("a") + index)
+from quizzer.model import Rating, Status, option_letter
+from quizzer.presentation import status_text
+from quizzer.session import DrillSession, Exercise, Result
 
 
 def format_exercise(session: DrillSession, exercise: Exercise) -> str:
@@ -31,23 +19,23 @@ def format_exercise(session: DrillSession, exercise: Exercise) -> str:
         render_math(exercise.prompt).rstrip(),
     ]
     if q.answer.kind == "choice":
-        lines += [f"  {letter(i)}) {render_math(o)}" for i, o in enumerate(q.answer.options)]
+        lines += [f"  {option_letter(i)}) {render_math(o)}" for i, o in enumerate(q.answer.options)]
     return "\n".join(lines)
 
 
 def format_ratings(result: Result) -> str:
     """``1 Again 1m · 2 Hard 6m · 3 Good 1d · 4 Easy 3d``."""
-    return " · ".join(f"{r} {RATING_NAMES[r]} {result.intervals[r]}" for r in RATING_NAMES)
+    return " · ".join(f"{r:d} {r.label} {result.intervals[r]}" for r in Rating)
 
 
 def format_result(exercise: Exercise, result: Result) -> str:
     """The verdict block: verdict, how the answer was read, feedback, the solution."""
-    lines = [STATUS_LINES.get(result.status, result.status)]
+    lines = [status_text(result.status)]
     if result.interpreted:
         lines.append(f"  read as: {result.interpreted}")
-    if result.feedback and result.status != REVEALED:
+    if result.feedback and result.status is not Status.REVEALED:
         lines.append(f"  {result.feedback}")
-    if result.expected and result.status != "correct":
+    if result.expected and result.status is not Status.CORRECT:
         lines.append(f"  answer: {result.expected}")
     if explanation := exercise.question.explanation.strip():
         lines += ["", render_math(explanation)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -19,24 +18,17 @@ from typing import TYPE_CHECKING
 from quizzer.bank.loader import Bank
 from quizzer.bank.params import draw, fill
 from quizzer.bank.schema import Question
-from quizzer.clock import from_ms, next_day_start, now, to_ms
+from quizzer.check.verdict import Verdict
+from quizzer.clock import from_ms, next_day_start, to_ms
 from quizzer.config import Settings
+from quizzer.context import Context, DrillOptions
+from quizzer.model import CardState, Rating, ReviewInput, Status
 from quizzer.schedule.queue import ahead_queue, build_queue
-from quizzer.schedule.scheduler import (
-    AGAIN,
-    GOOD,
-    HARD,
-    format_interval,
-    interval,
-    make_scheduler,
-    outcomes,
-)
-from quizzer.store.db import CardState, ReviewInput, Store
+from quizzer.schedule.scheduler import format_interval, interval, make_scheduler, outcomes
+from quizzer.store.db import Store
 
 if TYPE_CHECKING:
     import fsrs
-
-REVEALED = "revealed"
 
 
 @dataclass(frozen=True)
@@ -50,45 +42,52 @@ class Exercise:
 
 
 def solution(exercise: Exercise) -> str | None:
-    """The reference answer of an exercise, rendered for display (None for recall)."""
-    spec = exercise.question.answer
-    if spec.kind == "choice":
-        options = spec.options
-        return ", ".join(
-            f"{chr(ord('a') + options.index(c))}) {c}"
-            for c in sorted(spec.correct_set, key=options.index)
-        )
-    if spec.kind == "recall":
-        return None
-    from quizzer.check import preview, reference_value
+    """The reference answer of an exercise, rendered for display (None for recall).
 
-    if spec.kind == "expression":
-        return preview(spec, spec.value, exercise.params).interpreted or spec.value
-    value = reference_value(spec, exercise.params)
-    return (
-        f"{value:.6g}"
-        if isinstance(value, float)
-        else "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
-    )
+    Evaluated in the checking worker under its time limit, like every check.
+    """
+    from quizzer.check import CheckError, render_reference
+
+    try:
+        return render_reference(exercise.question.answer, exercise.params)
+    except CheckError as error:
+        return f"(the reference answer cannot be shown: {error})"
 
 
 @dataclass(frozen=True)
 class Result:
-    """What grading an answer gave: the status, feedback, the suggested rating and, for each
-    rating 1-4, the card state it leads to and the interval until the question returns."""
+    """What grading an answer gave: the checker's verdict, the suggested rating and, for each
+    rating, the card state it leads to and the interval until the question returns."""
 
-    status: str
-    feedback: str
-    interpreted: str | None
-    expected: str | None
-    suggested: int
-    outcomes: dict[int, CardState]
-    intervals: dict[int, str]
+    verdict: Verdict
+    suggested: Rating
+    outcomes: dict[Rating, CardState]
+    intervals: dict[Rating, str]
+
+    @property
+    def status(self) -> Status:
+        """The verdict's status."""
+        return self.verdict.status
+
+    @property
+    def feedback(self) -> str:
+        """The verdict's feedback."""
+        return self.verdict.feedback
+
+    @property
+    def interpreted(self) -> str | None:
+        """How the answer was read."""
+        return self.verdict.interpreted
+
+    @property
+    def expected(self) -> str | None:
+        """The reference answer, rendered for display."""
+        return self.verdict.expected
 
     @property
     def retry(self) -> bool:
         """The answer could not be read: nothing is recorded and the person may try again."""
-        return self.status == "invalid"
+        return self.status is Status.INVALID
 
 
 @dataclass(frozen=True)
@@ -102,16 +101,10 @@ class _Done:
 class DrillSession:
     """One sitting: a queue of due questions, graded and rated one by one."""
 
-    store: Store
-    bank: Bank
-    settings: Settings
-    topic: str | None = None
-    limit: int | None = None
-    seed: int | None = None
-    cram: bool = False
-    fuzz: bool | None = None
-    clock: Callable[[], datetime] = now
+    context: Context
+    options: DrillOptions = field(default_factory=DrillOptions)
     queue: list[str] = field(default_factory=list)
+    limit: int | None = field(init=False)
     done: int = 0
     current: Exercise | None = None
     result: Result | None = None
@@ -123,25 +116,51 @@ class DrillSession:
     _graded_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        self._rng = random.Random(self.seed)
+        self.limit = self.options.limit
+        self._rng = random.Random(self.options.seed)
+        topic = self.options.topic
         if self.cram:
-            self.queue = [q.id for q in self.bank.select(self.topic)]
+            self.queue = [q.id for q in self.bank.select(topic)]
             self._rng.shuffle(self.queue)
         else:
             ids = (
                 self.bank.questions.keys()
-                if self.topic is None
-                else [q.id for q in self.bank.select(self.topic)]
+                if topic is None
+                else [q.id for q in self.bank.select(topic)]
             )
             self.queue = build_queue(self.store, ids, self.clock(), self.settings)
         if self.limit is not None:
             self.queue = self.queue[: self.limit]
 
+    @property
+    def store(self) -> Store:
+        """The database reviews are committed to."""
+        return self.context.store
+
+    @property
+    def bank(self) -> Bank:
+        """The questions."""
+        return self.context.bank
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in effect when the session started."""
+        return self.context.settings
+
+    @property
+    def cram(self) -> bool:
+        """Whether this drill leaves the schedule alone."""
+        return self.options.cram
+
+    def clock(self) -> datetime:
+        """The current instant."""
+        return self.context.clock()
+
     @functools.cached_property
     def scheduler(self) -> fsrs.Scheduler:
         """The FSRS scheduler, built on the first grade: importing fsrs is not free, and the
         first question should be on screen before anything is graded."""
-        return make_scheduler(self.settings, self.fuzz)
+        return make_scheduler(self.settings, self.options.fuzz)
 
     # -- progress ------------------------------------------------------------------------
 
@@ -169,7 +188,7 @@ class DrillSession:
 
     def study_ahead(self, count: int = 10) -> int:
         """Queue the ``count`` questions due soonest, for studying before they are due."""
-        ids = [q.id for q in self.bank.select(self.topic)]
+        ids = [q.id for q in self.bank.select(self.options.topic)]
         self.queue = ahead_queue(self.store, ids, count)
         if self.limit is not None:
             self.limit = self.done + len(self.queue)
@@ -188,8 +207,8 @@ class DrillSession:
         self._drawn += 1
         seed = (
             self._rng.randrange(2**31)
-            if self.seed is None
-            else (self.seed * 1_000_003 + self._drawn) % 2**31
+            if self.options.seed is None
+            else (self.options.seed * 1_000_003 + self._drawn) % 2**31
         )
         params = draw(question, seed)
         self.current = Exercise(question, params, seed, fill(question.prompt, params))
@@ -212,59 +231,62 @@ class DrillSession:
         if exercise is None:
             raise RuntimeError("no question in hand: call next() first")
         question = exercise.question
-        status, feedback, interpreted, expected = self._check(exercise, answer)
-        if status == "invalid":
-            return Result(status, feedback, interpreted, expected, AGAIN, {}, {})
+        verdict = self._check(exercise, answer)
+        if verdict.status is Status.INVALID:
+            return Result(verdict, Rating.AGAIN, {}, {})
         suggested = {
-            "correct": HARD if self.hints_used else GOOD,
-            "incorrect": AGAIN,
-            REVEALED: AGAIN,
-            "timeout": HARD,
-        }.get(status, GOOD)
+            Status.CORRECT: Rating.HARD if self.hints_used else Rating.GOOD,
+            Status.INCORRECT: Rating.AGAIN,
+            Status.REVEALED: Rating.AGAIN,
+            Status.TIMEOUT: Rating.HARD,
+        }.get(verdict.status, Rating.GOOD)
         at = self.clock()
         card = self.store.card(question.id)
+        after: dict[Rating, CardState]
         if self.cram:
             same = card or CardState(question.id, due=to_ms(at))
-            after = dict.fromkeys(range(1, 5), same)
-            shown = dict.fromkeys(range(1, 5), "cram")
+            after = dict.fromkeys(Rating, same)
+            shown = dict.fromkeys(Rating, "cram")
         else:
             after = outcomes(self.scheduler, card, question.id, at)
             shown = {r: format_interval(interval(c, at)) for r, c in after.items()}
         self._answer = answer
         self._graded_at = at
-        self.result = Result(status, feedback, interpreted, expected, suggested, after, shown)
+        self.result = Result(verdict, suggested, after, shown)
         return self.result
 
-    def _check(self, exercise: Exercise, answer: str) -> tuple[str, str, str | None, str | None]:
+    def _check(self, exercise: Exercise, answer: str) -> Verdict:
         question = exercise.question
         if question.kind == "recall":
-            return "ungraded", "", None, None
+            return Verdict(Status.UNGRADED)
         if not answer.strip():
-            return REVEALED, "Not answered: here is the solution.", None, solution(exercise)
+            return Verdict(
+                Status.REVEALED,
+                "Not answered: here is the solution.",
+                expected=solution(exercise),
+            )
         from quizzer.check import CheckError, check
 
         try:
-            verdict = check(question.answer, answer, exercise.params, mistakes=question.mistakes)
+            return check(question.answer, answer, exercise.params, mistakes=question.mistakes)
         except CheckError as exc:  # a fault in the bank, not in the answer: let the person grade
-            return (
-                "ungraded",
-                f"This question's checker failed ({exc}); grade yourself.",
-                None,
-                None,
+            return Verdict(
+                Status.UNGRADED, f"This question's checker failed ({exc}); grade yourself."
             )
-        return verdict.status, verdict.feedback, verdict.interpreted, verdict.expected
 
     # -- rating --------------------------------------------------------------------------
 
-    def rate(self, rating: int | None = None) -> int:
+    def rate(self, rating: Rating | int | None = None) -> int:
         """Commit the review of the question in hand with ``rating`` (default: the suggested
         one). The review is on disk when this returns; returns its id."""
         exercise, result, at = self.current, self.result, self._graded_at
         if exercise is None or result is None or at is None or result.retry:
             raise RuntimeError("grade an answer before rating it")
-        rating = result.suggested if rating is None else rating
-        if rating not in result.outcomes:
+        if rating is None:
+            rating = result.suggested
+        elif rating not in result.outcomes:
             raise ValueError(f"rating must be 1-4, not {rating}")
+        rating = Rating(rating)
         before = self.store.card(exercise.question.id)
         after = result.outcomes[rating]
         review_id = self.store.record(

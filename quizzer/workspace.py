@@ -6,15 +6,19 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from quizzer import paths
 from quizzer.bank.loader import Bank, load_bank
 from quizzer.config import Settings, load_settings
+from quizzer.errors import QuizzerError
 from quizzer.store.db import Store
 
+if TYPE_CHECKING:
+    from quizzer.context import Context
 
-class BankUnavailable(Exception):
+
+class BankUnavailable(QuizzerError):
     """No question could be loaded from the bank directories."""
 
 
@@ -59,3 +63,11 @@ class Workspace:
         store = Store.open(self.db_path)
         start_daily(store.path, self.settings().backups_keep)
         return store
+
+    def open(self, warn: TextIO | None = sys.stderr) -> Context:
+        """Everything a drill or a screen needs, built once: the open store, the bank and the
+        settings. The caller closes it (it is a context manager)."""
+        from quizzer.context import Context
+
+        settings, bank = self.settings(), self.bank(warn)
+        return Context(self.store(), bank, settings, self.config_path)

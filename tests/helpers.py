@@ -24,3 +24,31 @@ def run_quizzer(
         timeout=timeout,
         cwd=ROOT,
     )
+
+
+def start_quizzer(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start ``python -m quizzer`` in a subprocess (stdin, stdout and stderr piped); collect
+    it with :func:`finish`, so several can run at once."""
+    full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "quizzer", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+    )
+
+
+def finish(
+    process: subprocess.Popen[str], input: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Send ``input`` to a process from :func:`start_quizzer` and wait for it to end."""
+    try:
+        stdout, stderr = process.communicate(input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from helpers import run_quizzer
 
+from quizzer.model import CardState, ReviewInput
 from quizzer.store.backup import DAILY, backup_file, backups, prune, start_daily
-from quizzer.store.db import CardState, ReviewInput, Store
+from quizzer.store.db import Store
 
 pytestmark = pytest.mark.usefixtures("sample_bank")
 

@@ -93,3 +93,17 @@ def test_bank_schema_error_names_file_line_and_field(isolated) -> None:  # type:
     out = run_quizzer("bank", "check", str(bank))
     assert out.returncode == 1
     assert f"{bank / 'bad.yaml'}:11: bad.two: answer.rtol: " in out.stderr
+
+
+def test_a_broken_reference_answer_is_a_user_error_not_an_internal_one(isolated) -> None:  # type: ignore[no-untyped-def]
+    bank = isolated / "bank"
+    bank.mkdir()
+    (bank / "broken.yaml").write_text(
+        "- id: b.q\n  topic: T\n  prompt: P\n  answer: {kind: numeric, value: 'foo(2)'}\n"
+    )
+    out = run_quizzer("--bank", str(bank), "check", "b.q", "1")
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("quizzer: error: ")
+    assert "internal error" not in out.stderr

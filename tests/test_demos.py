@@ -16,6 +16,7 @@ from helpers import ROOT, run_quizzer
 from quizzer.bank.loader import Bank, Source, load_bank
 from quizzer.bank.schema import Question
 from quizzer.demos import commands, runner
+from quizzer.errors import ExitCode
 
 BANK_DIR = ROOT / "question_bank"
 
@@ -123,14 +124,14 @@ def test_missing_torch_says_how_to_install_it(
     assert not runner.torch_available()
     out, err = io.StringIO(), io.StringIO()
     code = commands.run_demo(fake_bank(tmp_path, ECHO_ARGS), "t.fake", out=out, err=err)
-    assert code == commands.EXIT_UNAVAILABLE
+    assert code == ExitCode.UNAVAILABLE
     assert err.getvalue().count("\n") == 1
-    assert "pip install torch" in err.getvalue()
+    assert "pip install 'quizzer[demos]'" in err.getvalue()
 
 
 def test_run_demo_unknown_id_is_one_line(bank: Bank) -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert commands.run_demo(bank, "no.such.id", out=out, err=err) == commands.EXIT_UNKNOWN_ID
+    assert commands.run_demo(bank, "no.such.id", out=out, err=err) == ExitCode.USAGE
     assert (
         err.getvalue()
         == "quizzer: error: no question with id 'no.such.id' (see `quizzer bank list`)\n"

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from quizzer.model import State
 from quizzer.store.backup import backups
-from quizzer.store.db import NEW, Store, StoreError
+from quizzer.store.db import Store, StoreError
 from quizzer.store.migrations import SCHEMA_VERSION, STEPS
 
 # The schema exactly as each released version created it (frozen: never edit these).
@@ -108,7 +109,7 @@ def test_upgrade_keeps_history_and_undo_stays_exact(tmp_path: Path, version: int
             "SELECT id, card_id, reviewed_at, rating, status, answer, after_stability "
             "FROM reviews ORDER BY id"
         ).fetchall()
-        assert rows == [
+        assert [tuple(r) for r in rows] == [
             (1, 1, 1000, 3, "correct", "0.357", 3.25),
             (2, 2, 800, 3, "ungraded", "", 2.3),
             (3, 1, 1500, 1, "incorrect", "x", 1.5),
@@ -124,7 +125,7 @@ def test_upgrade_keeps_history_and_undo_stays_exact(tmp_path: Path, version: int
             0,
         )
         assert store.undo(1) is None
-        assert store.card("q").state == NEW
+        assert store.card("q").state == State.NEW
     saved = backups(db)
     assert [p.name.split("-")[-1] for p in saved] == [f"v{SCHEMA_VERSION}.db"]
     conn = sqlite3.connect(saved[0])

@@ -107,3 +107,29 @@ def test_activation_terminal_plot_shows_the_function_and_its_derivative() -> Non
 def test_terminal_plot_is_none_where_no_plot_fits() -> None:
     assert terminal_plot("q28.eig.2x2-symmetric", 60, 14) is None
     assert terminal_plot("q25.ce.numeric", 10, 3) is None
+
+
+def test_plots_without_matplotlib_say_how_to_install_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    # A fresh interpreter where importing matplotlib fails, as in the light install.
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "sys.argv = ['quizzer', 'plots', '--out', sys.argv[1]]\n"
+        "from quizzer.cli import main; main()"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "figures")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip() == (
+        "quizzer: error: matplotlib is not installed, so the figures cannot be drawn; "
+        "install it with: pip install 'quizzer[demos]'"
+    )
+    assert not (tmp_path / "figures").exists()

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import run_quizzer
 
-from quizzer.store.db import CardState, ReviewInput, Store
+from quizzer.model import CardState, ReviewInput
+from quizzer.store.db import Store
 from quizzer.store.migrations import SCHEMA_VERSION
 
 pytestmark = pytest.mark.usefixtures("sample_bank")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, run_quizzer
 
+from quizzer.context import DrillOptions
 from quizzer.store.db import Store, StoreError
 from quizzer.tui.app import QuizzerApp
 from quizzer.workspace import Workspace
@@ -118,7 +119,7 @@ async def test_tui_keeps_the_answer_on_screen_when_the_save_fails(
         raise StoreError(f"could not save the review to {self.path}: database or disk is full")
 
     monkeypatch.setattr(Store, "record", full_disk)
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
         await pilot.press("b", "enter")

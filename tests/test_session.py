@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from quizzer.bank.loader import load_bank
+from quizzer.bank.loader import Bank, load_bank
 from quizzer.config import Settings
-from quizzer.schedule.scheduler import AGAIN, GOOD, HARD
-from quizzer.session import REVEALED, DrillSession
+from quizzer.context import Context, DrillOptions
+from quizzer.model import Rating, Status
+from quizzer.session import DrillSession
 from quizzer.store.db import Store
 
 BANK = load_bank([FIXTURES / "numeric_bank"])
@@ -22,8 +23,12 @@ def store(tmp_path: Path):  # type: ignore[no-untyped-def]
         yield s
 
 
+def _context(store: Store, bank: Bank = BANK) -> Context:
+    return Context(store, bank, Settings(fuzz=False), store.path.with_name("config.toml"))
+
+
 def _session(store: Store, **kw) -> DrillSession:  # type: ignore[no-untyped-def]
-    return DrillSession(store, BANK, Settings(fuzz=False), **kw)
+    return DrillSession(_context(store), DrillOptions(**kw))
 
 
 def test_correct_number_suggests_good_and_is_stored(store: Store) -> None:
@@ -33,10 +38,10 @@ def test_correct_number_suggests_good_and_is_stored(store: Store) -> None:
     assert f"probability {ex.params['p']:g}." in ex.prompt
     result = session.grade({0.3: "1.204", 0.7: "0.357"}[ex.params["p"]])
     assert result.status == "correct"
-    assert result.suggested == GOOD
+    assert result.suggested == Rating.GOOD
     session.rate()
     row = store.conn.execute("SELECT rating, status, seed FROM reviews").fetchone()
-    assert row == (GOOD, "correct", ex.seed)
+    assert tuple(row) == (Rating.GOOD, "correct", ex.seed)
 
 
 def test_predicted_mistake_gives_its_feedback_and_again(store: Store) -> None:
@@ -46,7 +51,7 @@ def test_predicted_mistake_gives_its_feedback_and_again(store: Store) -> None:
     result = session.grade(wrong)
     assert result.status == "incorrect"
     assert "log base 10" in result.feedback
-    assert result.suggested == AGAIN
+    assert result.suggested == Rating.AGAIN
 
 
 def test_hint_then_correct_suggests_hard(store: Store) -> None:
@@ -55,15 +60,15 @@ def test_hint_then_correct_suggests_hard(store: Store) -> None:
     assert session.hint() == "Loss is -log of the probability of the correct class."
     assert session.hint() is None
     result = session.grade({0.3: "1.204", 0.7: "0.357"}[ex.params["p"]])
-    assert result.suggested == HARD
+    assert result.suggested == Rating.HARD
 
 
 def test_empty_answer_reveals_the_solution_and_counts_as_not_known(store: Store) -> None:
     session = _session(store, seed=1)
     ex = session.next()
     result = session.grade("")
-    assert result.status == REVEALED
-    assert result.suggested == AGAIN
+    assert result.status == Status.REVEALED
+    assert result.suggested == Rating.AGAIN
     assert result.expected == {0.3: "1.20397", 0.7: "0.356675"}[ex.params["p"]]
 
 
@@ -120,7 +125,7 @@ def test_a_broken_reference_lets_the_person_grade_instead_of_crashing(store: Sto
         {"id": "b.q", "topic": "T", "prompt": "?", "answer": {"kind": "numeric", "value": "foo(2)"}}
     )
     bank = Bank({"b.q": broken}, {"b.q": Source(FIXTURES, 1, FIXTURES)})
-    session = DrillSession(store, bank, Settings(fuzz=False))
+    session = DrillSession(_context(store, bank))
     session.next()
     result = session.grade("1")
     assert result.status == "ungraded"

@@ -10,8 +10,9 @@ from helpers import run_quizzer
 from test_stats_history import REVIEWS, record
 
 from quizzer.clock import now
+from quizzer.model import CardState, ReviewInput
 from quizzer.stats.summary import compute
-from quizzer.store.db import CardState, ReviewInput, StoreError
+from quizzer.store.db import StoreError
 from quizzer.workspace import Workspace
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quizzer.clock import parse_instant, to_ms
-from quizzer.store.db import LEARNING, RELEARNING, REVIEW, CardState, ReviewInput, Store
+from quizzer.model import CardState, ReviewInput, State
+from quizzer.store.db import Store
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Step:
     rating: int
     seconds: float
     cram: bool = False
-    state: int = REVIEW
+    state: int = State.REVIEW
     due: str = "2026-04-01T10:00"
     lapses: int = 0
     difficulty: float = 5.0
@@ -39,7 +40,7 @@ REVIEWS = [
         "2026-02-23T12:00",
         1,
         5.0,
-        state=RELEARNING,
+        state=State.RELEARNING,
         due="2026-02-25T10:00",
         lapses=1,
         difficulty=7.0,
@@ -50,7 +51,7 @@ REVIEWS = [
         "2026-02-25T12:00",
         1,
         1.0,
-        state=LEARNING,
+        state=State.LEARNING,
         due="2026-03-02T05:00",
         lapses=2,
     ),
@@ -72,7 +73,7 @@ def record(store: Store, steps: list[Step]) -> None:
             after = CardState(
                 step.qid,
                 state=step.state,
-                step=0 if step.state in (LEARNING, RELEARNING) else None,
+                step=0 if step.state in (State.LEARNING, State.RELEARNING) else None,
                 stability=3.0,
                 difficulty=step.difficulty,
                 due=to_ms(parse_instant(step.due + "+00:00")),

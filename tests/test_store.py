@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.store.db import CardState, ReviewInput, Store, StoreError
+from quizzer.model import CardState, ReviewInput
+from quizzer.store.db import Store, StoreError
 from quizzer.store.models import SCHEMA_VERSION
 
 
@@ -28,7 +29,7 @@ def test_reviews_survive_reopen_in_wal_mode(tmp_path: Path) -> None:
         assert store.reviews_total() == 1
         assert store.card("a").due == 5
         row = store.conn.execute("SELECT answer, status, rating FROM reviews").fetchone()
-        assert row == ("0.357", "correct", 3)
+        assert tuple(row) == ("0.357", "correct", 3)
 
 
 def test_random_bytes_are_refused_and_left_untouched(tmp_path: Path) -> None:

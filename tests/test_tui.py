@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from quizzer.context import DrillOptions
 from quizzer.tui.app import QuizzerApp
 from quizzer.workspace import Workspace
 
@@ -52,7 +53,7 @@ async def test_first_question_shows_topic_prompt_progress_and_keys() -> None:
 
 
 async def test_answer_rate_and_undo_are_on_disk(isolated: Path) -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("b", "enter")
@@ -77,7 +78,7 @@ async def test_answer_rate_and_undo_are_on_disk(isolated: Path) -> None:
 
 
 async def test_enter_accepts_the_suggested_rating(isolated: Path) -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("d", "enter")
@@ -89,7 +90,7 @@ async def test_enter_accepts_the_suggested_rating(isolated: Path) -> None:
 
 
 async def test_digits_go_into_the_answer_while_typing(isolated: Path) -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("2")
@@ -101,7 +102,7 @@ async def test_digits_go_into_the_answer_while_typing(isolated: Path) -> None:
 
 
 async def test_recall_reveals_then_self_grades_and_session_ends() -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample recall", limit=1)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample recall", limit=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -117,7 +118,7 @@ async def test_recall_reveals_then_self_grades_and_session_ends() -> None:
 
 
 async def test_nothing_due_offers_to_study_ahead() -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for _ in range(2):
@@ -125,7 +126,7 @@ async def test_nothing_due_offers_to_study_ahead() -> None:
             await _settle(pilot)
             await pilot.press("4")
             await _settle(pilot)
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -157,7 +158,7 @@ async def test_live_preview_reads_the_answer_before_grading(
     from conftest import FIXTURES
 
     monkeypatch.setenv("QUIZZER_BANK", str(FIXTURES / "numeric_bank"))
-    app = QuizzerApp(Workspace.resolve(), topic="Numeric", seed=1)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Numeric", seed=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # reveal the first (numeric) question
@@ -184,7 +185,7 @@ async def test_demo_streams_the_snippet_and_confirms_the_bank(
 ) -> None:
     pytest.importorskip("torch")
     monkeypatch.delenv("QUIZZER_BANK")
-    app = QuizzerApp(Workspace.resolve(), topic="Q25", seed=1)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Q25", seed=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "q25.ce.definition" in screen_text(app)
@@ -206,7 +207,7 @@ async def test_demo_streams_the_snippet_and_confirms_the_bank(
 
 async def test_cross_entropy_answer_shows_the_loss_curve(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUIZZER_BANK")
-    app = QuizzerApp(Workspace.resolve(), topic="Q25", seed=1)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Q25", seed=1))
     async with app.run_test(size=(110, 60)) as pilot:
         await pilot.pause()
         await pilot.press("a", "enter")
@@ -220,7 +221,7 @@ async def test_bracketed_answers_are_shown_verbatim_not_as_markup(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("QUIZZER_BANK")
-    app = QuizzerApp(Workspace.resolve(), topic="Q27", seed=1)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Q27", seed=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "q27.jac.shape-linear" in screen_text(app)
@@ -240,7 +241,7 @@ async def test_a_damaged_database_ends_the_app_with_one_line(isolated: Path) -> 
 
 
 async def test_footer_offers_only_the_keys_that_work_now() -> None:
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]

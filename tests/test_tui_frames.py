@@ -8,6 +8,7 @@ import pytest
 from conftest import settle
 from textual.widgets._footer import FooterKey
 
+from quizzer.context import DrillOptions
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.drill import DrillScreen
 from quizzer.workspace import Workspace
@@ -29,7 +30,7 @@ async def test_every_frame_shows_the_footer_of_what_is_on_screen(
         display(app, screen, renderable)  # type: ignore[arg-type]
 
     monkeypatch.setattr(QuizzerApp, "_display", record)
-    app = QuizzerApp(Workspace.resolve(), topic="Sample choice")
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
         await pilot.press("b", "enter")

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizzer.bank.params import draw, placeholders
+from quizzer.check.spec import AnswerSpec, ChoiceSpec
+from quizzer.model import option_letter
 
 if TYPE_CHECKING:
     from quizzer.bank.loader import Bank
@@ -156,9 +158,9 @@ def _check_grading(
             text = _vector_text(refs) if spec.kind == "vector" else _number_text(refs[0])
         elif spec.kind == "expression":
             text = spec.value
-        else:  # choice
+        elif isinstance(spec, ChoiceSpec):
             correct = sorted(spec.options.index(c) for c in spec.correct_set)
-            text = ", ".join(chr(ord("a") + i) for i in correct)
+            text = ", ".join(option_letter(i) for i in correct)
         try:
             verdict = check(spec, text, params, mistakes=question.mistakes)
         except CheckError as error:
@@ -189,7 +191,7 @@ def _check_grading(
     return problems
 
 
-def _as_typed(spec, answer: str, params: dict[str, float]) -> str | None:  # type: ignore[no-untyped-def]
+def _as_typed(spec: AnswerSpec, answer: str, params: dict[str, float]) -> str | None:
     """A mistake as the user would type it: numbers for numeric/vector, text otherwise."""
     from quizzer.check import CheckError, reference_value
 
@@ -198,11 +200,15 @@ def _as_typed(spec, answer: str, params: dict[str, float]) -> str | None:  # typ
     try:
         if spec.kind == "numeric":
             value = reference_value({"kind": "numeric", "value": answer}, params)
+            if isinstance(value, list):
+                return None
             return _number_text(value) if math.isfinite(value) else None
         from quizzer.check.grade import _split_vector
 
         parts = _split_vector(answer)
         values = reference_value({"kind": "vector", "value": parts}, params)
+        if not isinstance(values, list):
+            return None
         return _vector_text(values) if all(math.isfinite(v) for v in values) else None
     except CheckError:
         return None

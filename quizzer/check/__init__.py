@@ -1,8 +1,10 @@
 """Answer checking: a safe parser, numeric and symbolic comparison, and feedback.
 
-``check`` grades an answer, and ``preview`` reads one for live display, in a reused worker
-process under a time limit. Importing this package does not import sympy: the worker does,
-and ``reference_value``/``evaluate_at`` do on first use.
+``check`` grades an answer in a reused worker process under a time limit; ``preview``
+reads an answer for live display without grading; ``reference_value``, ``evaluate_at``
+and ``render_reference`` evaluate bank text. Every one of them runs in the worker under
+the same time limit, so no answer or bank text can hang the caller. Importing this
+package does not import sympy (nor does the worker module).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from quizzer.check.verdict import CheckError, Verdict
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = ["CheckError", "Verdict", "check", "evaluate_at", "preview", "reference_value", "warm_up"]
+__all__ = [
+    "CheckError",
+    "Verdict",
+    "check",
+    "evaluate_at",
+    "preview",
+    "reference_value",
+    "render_reference",
+    "warm_up",
+]
 
 
 def check(
@@ -36,12 +47,11 @@ def check(
     ``timeout``. Raises CheckError when the spec itself (bank text) is unusable.
     """
     from quizzer.check import worker
-    from quizzer.check.spec import load_spec
 
     arguments = (
-        _plain(load_spec(spec)),
+        _spec_data(spec),
         answer if isinstance(answer, str) else str(answer),
-        {k: float(v) for k, v in (params or {}).items()},
+        _params(params),
         [_mistake(m) for m in mistakes or ()],
     )
     try:
@@ -69,50 +79,100 @@ def preview(
 ) -> Verdict:
     """Read ``answer`` without grading (for live display while typing).
 
-    Returns status ``ungraded`` with ``interpreted`` set, or ``invalid`` with the message.
-    Read in the checker's process, so sympy stays out of this one.
+    Returns status ``ungraded`` with ``interpreted`` set, ``invalid`` with the message, or
+    ``timeout`` when reading takes longer than ``timeout`` seconds (it runs in the worker
+    under the same limit as ``check``, so no text can freeze the caller).
     """
     from quizzer.check import worker
-    from quizzer.check.spec import load_spec
 
-    arguments = (
-        _plain(load_spec(spec)),
-        answer if isinstance(answer, str) else str(answer),
-        {k: float(v) for k, v in (params or {}).items()},
-    )
+    arguments = (_spec_data(spec), str(answer), _params(params))
     try:
-        return worker.call("quizzer.check.grade", "preview", *arguments, timeout=timeout)
-    except (TimeoutError, worker.WorkerDied):
-        return Verdict("invalid", "This answer could not be read in time; try a simpler form.")
-    except worker.WorkerUnavailable:
-        from quizzer.check import grade
-
-        return grade.preview(*arguments)
+        return _bounded("preview", arguments, timeout)
+    except TimeoutError:
+        return Verdict(
+            "timeout", f"Reading this answer took longer than {timeout:g} s; try a simpler form."
+        )
+    except worker.WorkerDied:
+        return Verdict("invalid", "The checker stopped on this answer; try writing it differently.")
 
 
 def reference_value(
-    spec: Mapping[str, Any] | BaseModel, params: Mapping[str, float] | None = None
+    spec: Mapping[str, Any] | BaseModel,
+    params: Mapping[str, float] | None = None,
+    *,
+    timeout: float = 2.0,
 ) -> float | list[float]:
     """The numeric (or vector) reference value evaluated with ``params``.
 
-    Raises CheckError for unreadable reference text or a kind without a numeric value.
+    Raises CheckError for unreadable reference text, a kind without a numeric value, or
+    an evaluation that takes longer than ``timeout`` seconds.
     """
-    from quizzer.check import grade
-
-    return grade.reference_value(spec, params)
+    return _reference_call("reference_value", (_spec_data(spec), _params(params)), timeout)
 
 
 def evaluate_at(
-    expr_text: str, values: Mapping[str, float], variables: Sequence[str] | None = None
+    expr_text: str,
+    values: Mapping[str, float],
+    variables: Sequence[str] | None = None,
+    *,
+    timeout: float = 2.0,
 ) -> float:
     """Evaluate a reference expression at a point, e.g. ``evaluate_at("x*Phi(x)", {"x": 1})``.
 
     ``variables`` declares multi-letter names that must not be split (default: every
-    name in ``values``). Raises CheckError if unreadable or undefined at that point.
+    name in ``values``). Raises CheckError if unreadable, undefined at that point, or
+    slower than ``timeout`` seconds.
     """
-    from quizzer.check import grade
+    names = list(variables) if variables is not None else None
+    return _reference_call("evaluate_at", (str(expr_text), _params(values), names), timeout)
 
-    return grade.evaluate_at(expr_text, values, variables)
+
+def render_reference(
+    spec: Mapping[str, Any] | BaseModel,
+    params: Mapping[str, float] | None = None,
+    *,
+    timeout: float = 2.0,
+) -> str | None:
+    """The reference answer as shown after grading (None for recall), time-limited.
+
+    An expression is rendered as a formula, a number with 6 significant figures, a
+    vector as ``[a, b]`` and a choice as its correct options. Raises CheckError when the
+    reference cannot be evaluated in ``timeout`` seconds.
+    """
+    return _reference_call("render_reference", (_spec_data(spec), _params(params)), timeout)
+
+
+def _reference_call(function: str, arguments: tuple, timeout: float) -> Any:
+    from quizzer.check import worker
+
+    try:
+        return _bounded(function, arguments, timeout)
+    except TimeoutError:
+        raise CheckError(f"evaluating the reference took longer than {timeout:g} s") from None
+    except worker.WorkerDied:
+        raise CheckError("the checker stopped while evaluating the reference") from None
+
+
+def _bounded(function: str, arguments: tuple, timeout: float) -> Any:
+    """``grade.function(*arguments)`` in the worker, or here if no worker can start."""
+    from quizzer.check import worker
+
+    try:
+        return worker.call("quizzer.check.grade", function, *arguments, timeout=timeout)
+    except worker.WorkerUnavailable:
+        from quizzer.check import grade
+
+        return getattr(grade, function)(*arguments)
+
+
+def _spec_data(spec: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
+    from quizzer.check.spec import load_spec
+
+    return load_spec(spec).model_dump()
+
+
+def _params(params: Mapping[str, float] | None) -> dict[str, float]:
+    return {k: float(v) for k, v in (params or {}).items()}
 
 
 def warm_up() -> None:
@@ -122,12 +182,6 @@ def warm_up() -> None:
     # if it cannot start, check() grades in this process instead
     with contextlib.suppress(worker.WorkerUnavailable):
         worker.warm_up()
-
-
-def _plain(model: BaseModel) -> dict[str, Any]:
-    """The spec as the mapping the worker validates again: a plain dict pickles cheaply and
-    needs no serializer built in this process."""
-    return dict(model)
 
 
 def _mistake(mistake: Any) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+from typing import cast
 
 import sympy
 
@@ -13,7 +14,11 @@ from quizzer.check.parse import Parsed, parse
 from quizzer.check.verdict import AnswerError
 
 MAX_EXPONENT = 1000
+"""A number may be raised to at most this power (and the result must stay within range)."""
+MAX_SYMBOLIC_EXPONENT = 10_000
+"""A power of a variable such as (x − a)^6000 stays symbolic, so it may go higher."""
 MAX_RESULT_DIGITS = 1000
+MAX_FACTORIAL = 1000
 
 _UNARY = {
     "exp": sympy.exp,
@@ -30,6 +35,12 @@ _UNARY = {
     "relu": relu,
     "heaviside": sympy.Heaviside,
     "phi": Phi,
+    "sign": sympy.sign,
+    "atan": sympy.atan,
+    "asin": sympy.asin,
+    "acos": sympy.acos,
+    "floor": sympy.floor,
+    "ceil": sympy.ceiling,
     "log10": lambda a: sympy.log(a, 10),
     "log2": lambda a: sympy.log(a, 2),
 }
@@ -78,7 +89,7 @@ class _Builder:
         if isinstance(node, ast.Name):
             return self._name(node)
         if isinstance(node, ast.Constant):
-            return sympy.Integer(int(node.value))
+            return sympy.Integer(int(cast(int, node.value)))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             operand = self.value(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -145,12 +156,13 @@ class _Builder:
     def _power(self, base: sympy.Expr, exponent: sympy.Expr, node: ast.BinOp) -> sympy.Expr:
         column = self.parsed.column(node.right)
         if exponent.is_Number:
-            if abs(exponent) > MAX_EXPONENT:
-                raise AnswerError(
-                    f"the exponent at column {column} is too large (at most {MAX_EXPONENT})"
-                )
-            if base.is_Rational and base != 0:
-                digits = abs(math.log10(abs(float(base))) * float(exponent))
+            cap = MAX_EXPONENT if base.is_number else MAX_SYMBOLIC_EXPONENT
+            if abs(exponent) > cap:
+                raise AnswerError(f"the exponent at column {column} is too large (at most {cap})")
+            # the numeric factor of the base is raised too: (10^30 q)^999 is 10^29970 q^999
+            coefficient = base.as_coeff_Mul()[0] if not base.is_Rational else base
+            if coefficient.is_Rational and coefficient not in (0, 1, -1):
+                digits = abs(_log10(coefficient) * float(exponent))
                 if digits > MAX_RESULT_DIGITS:
                     raise AnswerError(f"the power at column {column} is too large a number")
         if base == 0 and exponent.is_Number and exponent.is_negative:
@@ -175,6 +187,8 @@ class _Builder:
             if any(a == 0 for a in args):
                 raise AnswerError(f"log of 0 at column {token.col}")
             return sympy.log(*args)
+        if name in ("factorial", "binomial"):
+            return _combinatorial(name, args, token.col)
         if name == "max":
             return sympy.Max(*args)
         if name == "min":
@@ -192,6 +206,26 @@ class _Builder:
             value, cond = argument.elts
             pieces.append((self.value(value), self.condition(cond)))
         return sympy.Piecewise(*pieces)
+
+
+def _combinatorial(name: str, args: list[sympy.Expr], col: int) -> sympy.Expr:
+    """n! and C(n, k), refusing numbers so large that the result could not be held."""
+    n = args[0]
+    if n.is_number and (not n.is_real or abs(float(n)) > MAX_FACTORIAL):
+        raise AnswerError(f"the factorial at column {col} is too large (at most {MAX_FACTORIAL}!)")
+    if name == "factorial":
+        return sympy.factorial(n)
+    return sympy.binomial(n, args[1])
+
+
+def _log10(value: sympy.Rational) -> float:
+    """log10 |value| of a rational, without converting a huge one to a float."""
+    p, q = abs(int(value.p)), int(value.q)
+    return (
+        (p.bit_length() - q.bit_length()) * math.log10(2)
+        if max(p, q) > 2**1000
+        else math.log10(p / q)
+    )
 
 
 def _number(text: str) -> sympy.Expr:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from fractions import Fraction
 
-from quizzer.check.compare import close
+from quizzer.check.numbers import close, round_figures, within
 
 _LOG_SLIPS = (
     (-1.0, "The sign is off: your answer is the negative of the expected one."),
@@ -23,9 +22,10 @@ def relation_note(pairs: Sequence[tuple[float, float]], rtol: float, *, varies: 
 
     ``varies`` says whether the pairs come from different points of a non-constant
     reference: only then is any constant ratio or offset meaningful; a single number is
-    only called off by a factor when the factor is a round one (2, 1/2, 10, 100, ...).
+    only called off by a factor when the factor is a plausible slip (2, 1/2, 10, 100, a
+    log-base ratio), matched within the question's own tolerance.
     """
-    tol = max(rtol, 1e-9) * 2
+    tol = max(rtol, 1e-9) * (2 if varies else 1)
     ratios = [a / r for a, r in pairs if abs(r) > 1e-9]
     if ratios and len(ratios) == len(pairs):
         factor = ratios[len(ratios) // 2]
@@ -51,37 +51,49 @@ def relation_note(pairs: Sequence[tuple[float, float]], rtol: float, *, varies: 
 
 
 def _nice_factor(factor: float, tol: float) -> str | None:
-    for power in (10, 100, 1000):
-        for value, text in ((power, str(power)), (1 / power, f"1/{power}")):
-            if close(factor, value, tol):
-                return text
-    fraction = Fraction(factor).limit_denominator(4)
-    if fraction not in (0, 1) and abs(fraction) <= 8 and close(factor, float(fraction), tol):
-        return str(fraction)
-    if close(factor, math.e, tol):
-        return "e"
+    """The factor as a person would slip by it (2, 1/3, 3/2, 100, ...), or None.
+
+    Only small integers, their reciprocals and 3/2, 2/3 count: a ratio like 7/4 between a
+    wrong number and the right one is a coincidence, not a diagnosis.
+    """
+    for value, text in _PLAUSIBLE_FACTORS:
+        for sign, prefix in ((1, ""), (-1, "-")):
+            if close(factor, sign * value, tol):
+                return prefix + text
     return None
 
 
-def significant_figures(literal: str) -> int | None:
-    """How many significant figures a typed decimal has (None for fractions like 3/4)."""
-    if "/" in literal:
-        return None
-    mantissa = re.split(r"[eE]", literal.strip().lstrip("+-−–").rstrip("%"))[0]
-    digits = mantissa.replace(".", "").lstrip("0")
-    return max(len(digits), 1)
+_PLAUSIBLE_FACTORS: tuple[tuple[float, str], ...] = (
+    *((float(n), str(n)) for n in (2, 3, 4, 10, 100, 1000)),
+    *((1 / n, f"1/{n}") for n in (2, 3, 4, 10, 100, 1000)),
+    (1.5, "3/2"),
+    (2 / 3, "2/3"),
+)
 
 
-def round_significant(value: float, figures: int) -> float:
-    """``value`` rounded to ``figures`` significant figures."""
-    if value == 0 or not math.isfinite(value):
-        return value
-    return round(value, figures - 1 - math.floor(math.log10(abs(value))))
+def figures_needed(reference: float, rtol: float, atol: float = 0.0) -> int:
+    """The fewest significant figures whose rounding of ``reference`` is within tolerance."""
+    for figures in range(1, 16):
+        rounded = round_figures(reference, figures)
+        if within(Fraction(rounded), reference, rtol, atol):
+            return figures
+    return 16
+
+
+def distinct(first: float, second: float) -> tuple[str, str]:
+    """Both values with the fewest digits (at least 4) that tell them apart."""
+    for digits in range(4, 18):
+        a, b = f"{first:.{digits}g}", f"{second:.{digits}g}"
+        if a != b:
+            return a, b
+    return f"{first!r}", f"{second!r}"
 
 
 def format_number(value: float, figures: int) -> str:
     """``value`` with ``figures`` significant figures, without a trailing exponent if avoidable."""
-    return f"{round_significant(value, figures):.{figures}g}"
+    if not value or not math.isfinite(value):
+        return f"{value:g}"
+    return f"{float(round_figures(value, figures)):.{figures}g}"
 
 
 def figures_for(rtol: float) -> int:
@@ -89,3 +101,8 @@ def figures_for(rtol: float) -> int:
     if rtol <= 0:
         return 10
     return min(max(3, math.ceil(-math.log10(rtol)) + 1), 10)
+
+
+def format_point(variables: Sequence[str], values: Sequence[float]) -> str:
+    """``x = 0.7013, y = -1.2`` for messages."""
+    return ", ".join(f"{name} = {value:.4g}" for name, value in zip(variables, values, strict=True))

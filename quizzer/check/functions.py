@@ -91,10 +91,34 @@ def _heaviside(x: float, at_zero: float = 0.5) -> float:
     return float(at_zero)
 
 
+def _sign(x: float) -> float:
+    return float((x > 0) - (x < 0))
+
+
+def _factorial(x: float) -> float:
+    if x == int(x) and 0 <= x <= 170:
+        return float(math.factorial(int(x)))
+    return math.gamma(x + 1)
+
+
+def _binomial(n: float, k: float) -> float:
+    if n == int(n) and k == int(k) and n >= 0:
+        return float(math.comb(int(n), int(k))) if k >= 0 else 0.0
+    return math.gamma(n + 1) / (math.gamma(k + 1) * math.gamma(n - k + 1))
+
+
 FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
     sigmoid: _sigmoid,
     Phi: _phi,
     relu: lambda x: max(0.0, x),
     sympy.Heaviside: _heaviside,
+    sympy.sign: _sign,
+    sympy.atan: math.atan,
+    sympy.asin: math.asin,
+    sympy.acos: math.acos,
+    sympy.floor: lambda x: float(math.floor(x)),
+    sympy.ceiling: lambda x: float(math.ceil(x)),
+    sympy.factorial: _factorial,
+    sympy.binomial: _binomial,
 }
 """Float implementations of the functions above (and the step), for sampling."""

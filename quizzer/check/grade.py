@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 import sympy
 from pydantic import BaseModel
 
 from quizzer.check.build import read, symbol
-from quizzer.check.compare import Point, agreement, close, draw_points, format_point
+from quizzer.check.equivalence import Equivalence, Point, compare_expressions
 from quizzer.check.evaluate import FloatFunction, compile_float, render
 from quizzer.check.feedback import (
+    distinct,
     figures_for,
+    figures_needed,
     format_number,
+    format_point,
     relation_note,
-    round_significant,
-    significant_figures,
 )
 from quizzer.check.lexer import Names
-from quizzer.check.parse import parse, parse_literal
+from quizzer.check.numbers import Literal, close, number_forms, read_literal, round_figures, within
+from quizzer.check.parse import parse
 from quizzer.check.spec import (
     ChoiceSpec,
     ExpressionSpec,
@@ -31,11 +34,10 @@ from quizzer.check.spec import (
     load_spec,
 )
 from quizzer.check.verdict import AnswerError, CheckError, Verdict
+from quizzer.model import option_letter
 
 Mistakes = Sequence[tuple[str, str]]
 """Predicted wrong answers as (answer text, feedback) pairs."""
-
-_NOT_A_NUMBER = "a number is expected here, not an expression"
 
 
 _HEAVISIDE = {"kind": "expression", "value": "Heaviside(x)"}
@@ -91,10 +93,10 @@ def preview(
         if isinstance(model, RecallSpec):
             return Verdict("ungraded")
         if isinstance(model, NumericSpec):
-            interpreted = _read_number(answer, params, model.allow_expression)[1]
+            interpreted = _read_number(answer, params, model.allow_expression, thousands=True)[1]
         elif isinstance(model, VectorSpec):
             values = _read_vector(answer, params, model.allow_expression)
-            interpreted = _format_vector([v for v, _, _ in values], 6)
+            interpreted = _format_vector([float(v) for v, _, _ in values], 6)
         elif isinstance(model, ChoiceSpec):
             interpreted = _describe_choice(model, _read_choice(model, answer))
         else:
@@ -120,6 +122,28 @@ def reference_value(
     if isinstance(model, VectorSpec):
         return [_reference_number(v, params) for v in model.value]
     raise CheckError(f"a {model.kind} answer has no numeric reference value")
+
+
+def render_reference(
+    spec: Mapping[str, Any] | BaseModel, params: Mapping[str, float] | None = None
+) -> str | None:
+    """The reference answer for display: a formula, a number, a vector or the options."""
+    model = load_spec(spec)
+    params = dict(params or {})
+    if isinstance(model, RecallSpec):
+        return None
+    if isinstance(model, ChoiceSpec):
+        options = model.options
+        return ", ".join(
+            f"{option_letter(options.index(c))}) {c}"
+            for c in sorted(model.correct_set, key=options.index)
+        )
+    if isinstance(model, ExpressionSpec):
+        return preview(model, model.value, params).interpreted or model.value
+    value = reference_value(model, params)
+    if isinstance(value, list):
+        return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
+    return f"{value:.6g}"
 
 
 def evaluate_at(
@@ -184,17 +208,15 @@ def _grade_numeric(
     spec: NumericSpec, answer: str, params: dict[str, float], mistakes: Mistakes
 ) -> Verdict:
     reference = _reference_number(spec.value, params)
-    figures = spec.sigfigs or figures_for(spec.rtol)
-    expected = format_number(reference, figures)
-    value, interpreted, literal = _read_number(answer, params, spec.allow_expression)
-    typed = significant_figures(literal) if literal is not None else None
-    ok = abs(value - reference) <= spec.atol + spec.rtol * abs(reference)
+    needed = spec.sigfigs or figures_needed(reference, spec.rtol, spec.atol)
+    expected = format_number(reference, max(needed, figures_for(spec.rtol)))
+    value, interpreted, literal = _read_number(
+        answer, params, spec.allow_expression, thousands=True
+    )
+    typed = literal.figures if literal is not None else None
+    ok = within(value, reference, spec.rtol, spec.atol)
     if ok and spec.sigfigs:
-        if not close(
-            round_significant(value, spec.sigfigs),
-            round_significant(reference, spec.sigfigs),
-            1e-12,
-        ):
+        if round_figures(value, spec.sigfigs) != round_figures(reference, spec.sigfigs):
             if typed and typed < spec.sigfigs:
                 feedback = (
                     f"Right to {typed} significant figures, "
@@ -206,25 +228,28 @@ def _grade_numeric(
         if typed is not None and typed < spec.sigfigs:
             feedback = f"Correct, but give {spec.sigfigs} significant figures (you gave {typed})."
             return Verdict("correct", feedback, interpreted, expected)
+        if typed is not None and typed > spec.sigfigs:
+            feedback = f"Correct (the question asks for {spec.sigfigs} significant figures)."
+            return Verdict("correct", feedback, interpreted, expected)
     if ok:
         return Verdict("correct", "Correct.", interpreted, expected)
     notes = [
         feedback
         for text, feedback in mistakes
-        if _matches_number(text, value, params, spec.rtol, spec.atol)
+        if _matches_number(text, float(value), params, spec.rtol, spec.atol)
     ]
     if (
         not notes
         and typed is not None
-        and typed < figures
-        and close(value, round_significant(reference, typed), 1e-9)
+        and typed < needed
+        and round_figures(value, typed) == round_figures(reference, typed)
     ):
         notes.append(
             f"Right to {typed} significant figure{'s' if typed > 1 else ''}, but not precise "
-            f"enough: give at least {figures}."
+            f"enough: give at least {needed}."
         )
     if not notes:
-        notes.append(relation_note([(value, reference)], spec.rtol, varies=False) or "")
+        notes.append(relation_note([(float(value), reference)], spec.rtol, varies=False) or "")
     return Verdict("incorrect", _join("Not the expected value.", notes), interpreted, expected)
 
 
@@ -235,33 +260,34 @@ def _matches_number(
         predicted = _reference_number(text, params)
     except UndefinedReference:
         return False  # a predicted mistake undefined at these params cannot be what was typed
-    return abs(value - predicted) <= atol + rtol * abs(predicted)
+    return within(value, predicted, rtol, atol)
 
 
 def _read_number(
-    answer: str, params: Mapping[str, float], allow_expression: bool
-) -> tuple[float, str, str | None]:
-    """(value, interpreted, literal text or None) for a number; AnswerError if not one."""
-    literal = parse_literal(answer)
+    answer: str, params: Mapping[str, float], allow_expression: bool, *, thousands: bool
+) -> tuple[Fraction | float, str, Literal | None]:
+    """(value, interpreted, the literal or None) for a number; AnswerError if not one."""
+    literal = read_literal(answer, thousands=thousands)
     if literal is not None:
-        text = "".join(answer.split()).replace("−", "-").replace("–", "-")
-        try:
-            value = float(literal)
-        except OverflowError:
-            raise AnswerError("the number is too large") from None
-        shown = text if not re.search(r"[/%eE]", text) else f"{text} = {value:.6g}"
-        return value, shown, text
+        return literal.value, literal.shown, literal
     names = Names(params=frozenset(params))
-    expr = read(answer, names)
+    try:
+        expr = read(answer, names)
+    except AnswerError as error:
+        if allow_expression:
+            raise
+        raise AnswerError(f"{error}; {number_forms(thousands)}") from None
     if not allow_expression:
         # no rendering: sympy would evaluate ln(0.3) and show the user the number
-        raise AnswerError(_NOT_A_NUMBER)
+        raise AnswerError(
+            f"a number is expected here, not an expression: {number_forms(thousands)}"
+        )
     interpreted = render(expr)
     arguments = tuple(sorted(params))
-    value = compile_float(expr, arguments)(*(float(params[a]) for a in arguments))
-    if value is None:
+    evaluated = compile_float(expr, arguments)(*(float(params[a]) for a in arguments))
+    if evaluated is None:
         raise AnswerError("your expression has no finite real value")
-    return value, interpreted, None
+    return evaluated, interpreted, None
 
 
 # --- vector ----------------------------------------------------------------------------
@@ -274,7 +300,7 @@ def _grade_vector(
     figures = figures_for(spec.rtol)
     expected = _format_vector(references, figures)
     entries = _read_vector(answer, params, spec.allow_expression)
-    values = [v for v, _, _ in entries]
+    values = [float(v) for v, _, _ in entries]
     interpreted = _format_vector(values, 6)
     if len(values) != len(references):
         feedback = f"Expected {len(references)} entries, you gave {len(values)}."
@@ -282,7 +308,7 @@ def _grade_vector(
     wrong = [
         i + 1
         for i, (v, r) in enumerate(zip(values, references, strict=True))
-        if abs(v - r) > spec.atol + spec.rtol * abs(r)
+        if not within(v, r, spec.rtol, spec.atol)
     ]
     if not wrong:
         return Verdict("correct", "Correct.", interpreted, expected)
@@ -305,10 +331,7 @@ def _grade_vector(
 
 
 def _all_close(values: list[float], references: list[float], spec: VectorSpec) -> bool:
-    return all(
-        abs(v - r) <= spec.atol + spec.rtol * abs(r)
-        for v, r in zip(values, references, strict=True)
-    )
+    return all(within(v, r, spec.rtol, spec.atol) for v, r in zip(values, references, strict=True))
 
 
 def _matches_vector(
@@ -322,7 +345,9 @@ def _split_vector(text: str) -> list[str]:
     stripped = text.strip()
     if len(stripped) >= 2 and stripped[0] + stripped[-1] in {"[]", "()"}:
         stripped = stripped[1:-1]
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in stripped:
         depth += (ch == "(") - (ch == ")")
         if ch in ",;" and depth == 0:
@@ -331,18 +356,18 @@ def _split_vector(text: str) -> list[str]:
         else:
             current.append(ch)
     parts.append("".join(current))
-    if len(parts) == 1 and all(parse_literal(p) is not None for p in stripped.split()):
+    if len(parts) == 1 and all(read_literal(p) is not None for p in stripped.split()):
         parts = stripped.split()
     return parts
 
 
 def _read_vector(
     answer: str, params: Mapping[str, float], allow_expression: bool
-) -> list[tuple[float, str, str | None]]:
+) -> list[tuple[Fraction | float, str, Literal | None]]:
     entries = []
     for index, part in enumerate(_split_vector(answer), start=1):
         try:
-            entries.append(_read_number(part, params, allow_expression))
+            entries.append(_read_number(part, params, allow_expression, thousands=False))
         except AnswerError as error:
             raise AnswerError(f"entry {index}: {error}") from None
     return entries
@@ -389,6 +414,10 @@ def _read_choice(spec: ChoiceSpec, answer: str) -> set[int]:
         return {normalized[whole]}
     if not whole:
         raise AnswerError("the answer is empty: pick an option")
+    # several option texts, one per line or separated by ";" (texts may contain commas)
+    texts = [" ".join(p.split()) for p in re.split(r"[;\n]", answer.lower()) if p.strip()]
+    if len(texts) > 1 and all(t in normalized for t in texts):
+        return {normalized[t] for t in texts}
     parts = [p.strip() for p in re.split(r"[,;]|\band\b", whole) if p.strip()]
     if len(parts) == 1 and re.fullmatch(r"(?:[a-z]|\d+)(?:\s+(?:[a-z]|\d+))+", parts[0]):
         parts = parts[0].split()
@@ -414,11 +443,11 @@ def _read_choice(spec: ChoiceSpec, answer: str) -> set[int]:
 
 
 def _letters(indices: set[int]) -> str:
-    return ", ".join(chr(ord("a") + i) for i in sorted(indices))
+    return ", ".join(option_letter(i) for i in sorted(indices))
 
 
 def _describe_choice(spec: ChoiceSpec, selected: set[int]) -> str:
-    return "; ".join(f"{chr(ord('a') + i)}) {spec.options[i]}" for i in sorted(selected))
+    return "; ".join(f"{option_letter(i)}) {spec.options[i]}" for i in sorted(selected))
 
 
 # --- expression ------------------------------------------------------------------------
@@ -442,29 +471,6 @@ def _answer_names(variables: Sequence[str], params: Mapping[str, float]) -> Name
     return Names(variables=frozenset(variables), params=frozenset(params))
 
 
-def _points(spec: ExpressionSpec, params: tuple[tuple[str, float], ...]) -> list[Point]:
-    """Sample points of the reference, cached while the worker lives."""
-    domain = tuple(sorted((k, (float(lo), float(hi))) for k, (lo, hi) in spec.domain.items()))
-    declared = tuple(spec.variables) if spec.variables is not None else None
-    return _cached_points(spec.value, declared, domain, spec.samples, params)
-
-
-@functools.lru_cache(maxsize=256)
-def _cached_points(
-    value: str,
-    declared: tuple[str, ...] | None,
-    domain: tuple[tuple[str, tuple[float, float]], ...],
-    samples: int,
-    params: tuple[tuple[str, float], ...],
-) -> list[Point]:
-    spec = ExpressionSpec(value=value, variables=declared, samples=samples)
-    reference, variables = _expression_reference(spec, frozenset(dict(params)))
-    arguments = variables + tuple(name for name, _ in params)
-    function = compile_float(reference, arguments)
-    fixed = [v for _, v in params]
-    return draw_points(function, variables, dict(domain), fixed, samples, value)
-
-
 @functools.lru_cache(maxsize=256)
 def _rendered_reference(text: str, names: Names, params: tuple[tuple[str, float], ...]) -> str:
     substitutions = {symbol(k): sympy.Float(v) for k, v in params}
@@ -480,22 +486,17 @@ def _grade_expression(
     interpreted = render(expr)
     ordered = tuple(sorted(params.items()))
     expected = _rendered_reference(spec.value, names, ordered)
-    arguments = variables + tuple(name for name, _ in ordered)
-    fixed = [value for _, value in ordered]
-    points = _points(spec, ordered)
-
-    equivalent = expr == reference or (expr - reference) == 0
-    result = None
-    if not equivalent:
-        if len(points) < min(spec.samples, 4):
-            # The reference is defined at too few points to sample; ask sympy (under the
-            # worker's time limit, since simplify can be slow).
-            equivalent = sympy.simplify(expr - reference) == 0
-        else:
-            answer_function = compile_float(expr, arguments)
-            result = agreement(answer_function, points, fixed, spec.rtol)
-            equivalent = result.agrees
-    if equivalent:
+    result = compare_expressions(
+        expr,
+        reference,
+        variables,
+        domain=spec.domain,
+        params=params,
+        rtol=spec.rtol,
+        samples=spec.samples,
+        seed=spec.value,
+    )
+    if result.equal:
         # sympy has already simplified expr (x^2/x is x), so measure the text as typed
         if spec.simplified and parse(answer, names).size > parse(spec.value, names).size:
             feedback = (
@@ -504,45 +505,72 @@ def _grade_expression(
             )
             return Verdict("incorrect", feedback, interpreted, expected)
         return Verdict("correct", "Correct.", interpreted, expected)
-    if result is None:
+    if result.how == "undecided":
         feedback = "Could not confirm that this equals the expected answer."
         return Verdict("incorrect", feedback, interpreted, expected)
-    notes = [
+    arguments = variables + tuple(name for name, _ in ordered)
+    fixed = [value for _, value in ordered]
+    notes = _unique(
         feedback
         for text, feedback in mistakes
-        if _matches_expression(text, answer_function, names, arguments, points, fixed, spec.rtol)
-    ]
-    if result.undefined_at is not None and not notes:
-        where = format_point(variables, result.undefined_at)
-        head = f"Your expression is undefined at {where}, where the expected one is defined."
-        return Verdict("incorrect", head, interpreted, expected)
-    head = "Not equivalent to the expected answer."
-    if result.mismatch_at is not None and not notes:  # a predicted mistake says more
-        index = next(i for i, p in enumerate(points) if p.values == result.mismatch_at)
-        mine = answer_function(*points[index].values, *fixed)
-        head = (
-            f"Not equivalent: at {format_point(variables, result.mismatch_at)} yours is "
-            f"{mine:.4g}, the expected answer is {points[index].reference:.4g}."
+        if _matches_expression(text, expr, names, arguments, result.points, fixed, spec.rtol)
+    )
+    if notes:
+        return Verdict(
+            "incorrect",
+            _join("Not equivalent to the expected answer.", notes),
+            interpreted,
+            expected,
         )
-    if not notes:
-        varies = len({round(p.reference, 9) for p in points}) > 1
-        notes.append(relation_note(result.pairs, spec.rtol, varies=varies) or "")
-    return Verdict("incorrect", _join(head, notes), interpreted, expected)
+    return Verdict("incorrect", _difference(result, variables, spec.rtol), interpreted, expected)
+
+
+def _difference(result: Equivalence, variables: Sequence[str], rtol: float) -> str:
+    """Where and how the answer differs from the reference, in one or two sentences."""
+    if result.undefined_at is not None:
+        where = f" at {format_point(variables, result.undefined_at)}" if variables else ""
+        if result.reference_value is not None:
+            return f"Your expression is undefined{where}, where the expected one is defined."
+    if result.differs_at is None or result.answer_value is None or result.reference_value is None:
+        return "Not equivalent to the expected answer."
+    mine, theirs = distinct(result.answer_value, result.reference_value)
+    if variables:
+        head = f"Not equivalent: at {format_point(variables, result.differs_at)} yours is {mine}"
+    else:
+        head = f"Not equal: yours is {mine}"
+    head += f", the expected answer is {theirs}"
+    if result.near is not None:
+        name, location = result.near
+        head += f" (next to the breakpoint {name} = {location:.4g})"
+    head += "."
+    if result.how == "symbolic":
+        return head + (
+            " Decimals are read exactly as typed, so a rounded coefficient is a different "
+            "formula: give the exact value (1/3, not 0.333)."
+        )
+    varies = len({round(r, 9) for _, r in result.pairs}) > 1
+    note = relation_note(result.pairs, rtol, varies=varies) if result.pairs else None
+    return _join(head, [note or ""])
 
 
 def _matches_expression(
     text: str,
-    answer_function: FloatFunction,
+    answer: sympy.Expr,
     names: Names,
     arguments: tuple[str, ...],
     points: Sequence[Point],
     fixed: Sequence[float],
     rtol: float,
 ) -> bool:
+    """Whether the answer is the predicted mistake ``text`` (equal at every sample point)."""
     try:
-        predicted = compile_float(read(text, names), arguments)
+        predicted_expr = read(text, names)
     except AnswerError as error:
         raise CheckError(f"cannot read the predicted mistake {text!r}: {error}") from None
+    if predicted_expr == answer:
+        return True
+    answer_function = compile_float(answer, arguments)
+    predicted = compile_float(predicted_expr, arguments)
     compared = 0
     for point in points:
         mine = answer_function(*point.values, *fixed)
@@ -560,5 +588,10 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
 
 
-def _join(head: str, notes: Sequence[str]) -> str:
-    return " ".join([head, *(n for n in notes if n)])
+def _join(head: str, notes: Iterable[str]) -> str:
+    """The head and each distinct note once."""
+    return " ".join(_unique([head, *notes]))
+
+
+def _unique(notes: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(n for n in notes if n))

@@ -106,6 +106,7 @@ def tokenize(text: str, names: Names) -> list[Token]:
         raise AnswerError("the answer is empty")
     tokens = list(_scan(text, names))
     _check_parentheses(tokens, len(text))
+    tokens = _postfix_factorials(tokens)
     tokens = _insert_multiplication(tokens)
     _check_operators(tokens, len(text))
     return tokens
@@ -186,6 +187,8 @@ def _scan(text: str, names: Names) -> Iterable[Token]:
             yield Token("cmp", _COMPARISONS[ch], col, ch)
         elif ch in "(),":
             yield Token(ch, ch, col, ch)
+        elif ch == "!":
+            yield Token("!", "!", col, ch)
         elif ch == "=":
             raise AnswerError(f"'=' at column {col}: write only the expression (use == to compare)")
         elif ch == "|":
@@ -254,7 +257,14 @@ def _resolve(word: str, col: int, following: str, names: Names) -> list[Token]:
         return [Token("const", CONSTANTS[word], col, word)]
     if names.open_names:
         return [Token("var", word, col, word)]
-    atoms = names.known | CONSTANTS.keys()
+    # a Greek letter standing for a declared spelled-out variable is an atom too: λθ is λ·θ
+    aliases = {
+        letter: spelled
+        for letter, spellings in GREEK_SPELLINGS.items()
+        for spelled in spellings
+        if spelled in names.known and letter not in names.known
+    }
+    atoms = names.known | CONSTANTS.keys() | aliases.keys()
     pieces = _split(word, atoms)
     function = None
     if pieces is None and following == "(":
@@ -267,8 +277,8 @@ def _resolve(word: str, col: int, following: str, names: Names) -> list[Token]:
     if pieces:
         tokens, offset = [], col
         for piece in pieces:
-            kind = "var" if piece in names.known else "const"
-            value = piece if kind == "var" else CONSTANTS[piece]
+            kind = "var" if piece in names.known or piece in aliases else "const"
+            value = aliases.get(piece, piece) if kind == "var" else CONSTANTS[piece]
             tokens.append(Token(kind, value, offset, piece))
             offset += len(piece)
         if function is not None:
@@ -276,7 +286,7 @@ def _resolve(word: str, col: int, following: str, names: Names) -> list[Token]:
         return tokens
     if following == "(":
         hint = ""
-        if word.lower() in {"factorial", "gamma", "eval", "exec", "open", "import"}:
+        if word.lower() in {"gamma", "eval", "exec", "open", "import"}:
             hint = " (not available in answers)"
         raise AnswerError(f"unknown function {word} at column {col}{hint}")
     for name, _ in sorted(FUNCTIONS.items(), key=lambda item: -len(item[0])):
@@ -321,6 +331,36 @@ def _check_parentheses(tokens: list[Token], length: int) -> None:
         raise AnswerError(
             f"missing ')' at column {length + 1} (the '(' at column {opened[-1].col} is not closed)"
         )
+
+
+def _postfix_factorials(tokens: list[Token]) -> list[Token]:
+    """``n!`` and ``(n+1)!`` become ``factorial(n)`` and ``factorial((n+1))``."""
+    result: list[Token] = []
+    for token in tokens:
+        if token.kind != "!":
+            result.append(token)
+            continue
+        start = len(result) - 1
+        if start < 0 or result[start].kind not in {"num", "var", "const", ")"}:
+            raise AnswerError(f"'!' at column {token.col} needs a number or (...) before it")
+        if result[start].kind == ")":
+            depth = 0
+            while True:
+                depth += {")": 1, "(": -1}.get(result[start].kind, 0)
+                if depth == 0:
+                    break
+                start -= 1
+            if start > 0 and result[start - 1].kind == "func":
+                start -= 1
+        operand = result[start:]
+        del result[start:]
+        result += [
+            Token("func", "factorial", token.col, "!"),
+            Token("(", "(", token.col, ""),
+            *operand,
+            Token(")", ")", token.col, ""),
+        ]
+    return result
 
 
 def _insert_multiplication(tokens: list[Token]) -> list[Token]:

@@ -30,6 +30,20 @@ FUNCTIONS: dict[str, tuple[str, int, int]] = {
     "Phi": ("phi", 1, 1),
     "Φ": ("phi", 1, 1),
     "Piecewise": ("piecewise", 1, 10),
+    "sign": ("sign", 1, 1),
+    "sgn": ("sign", 1, 1),
+    "atan": ("atan", 1, 1),
+    "arctan": ("atan", 1, 1),
+    "asin": ("asin", 1, 1),
+    "arcsin": ("asin", 1, 1),
+    "acos": ("acos", 1, 1),
+    "arccos": ("acos", 1, 1),
+    "floor": ("floor", 1, 1),
+    "ceil": ("ceil", 1, 1),
+    "ceiling": ("ceil", 1, 1),
+    "binomial": ("binomial", 2, 2),
+    "C": ("binomial", 2, 2),
+    "factorial": ("factorial", 1, 1),
 }
 
 CONSTANTS: dict[str, str] = {"e": "e", "pi": "pi", "π": "pi"}

@@ -2,22 +2,19 @@
 
 Every name and number in the generated source is a placeholder (``_t3``) that stands for
 a token, so what ``ast`` sees is built from our own spelling, never from user text.
-Literal numbers (the numeric kind without ``allow_expression``) are read by a regular
-expression instead.
+Plain numbers (the numeric kind without ``allow_expression``) are read by
+``quizzer.check.numbers`` instead.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
-from fractions import Fraction
 
 from quizzer.check.lexer import Names, Token, normalize, tokenize
 from quizzer.check.verdict import AnswerError
 
 MAX_DEPTH = 60
-MAX_LITERAL_LENGTH = 64
 
 _ALLOWED_NODES = (
     ast.Expression,
@@ -47,11 +44,6 @@ _ALLOWED_NODES = (
     ast.Eq,
     ast.NotEq,
     ast.Load,
-)
-
-_LITERAL = re.compile(
-    r"(?P<sign>[+-]?)(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?(?:[12]?\d?\d|300))?)"
-    r"(?:/(?P<den_sign>[+-]?)(?P<den>\d+\.?\d*|\.\d+))?(?P<percent>%?)"
 )
 
 
@@ -141,25 +133,3 @@ def _validate(tree: ast.Expression, parsed: Parsed) -> None:
             visit(child, depth + 1, False)
 
     visit(tree, 0, False)
-
-
-def parse_literal(text: str) -> Fraction | None:
-    """Read a literal number (``1.204``, ``-3``, ``2.5e-3``, ``3/4``, ``−0.5``, ``50%``).
-
-    Returns None when ``text`` is not a literal number.
-    """
-    compact = "".join(normalize(text).split()).replace("−", "-").replace("–", "-")
-    match = _LITERAL.fullmatch(compact) if len(compact) <= MAX_LITERAL_LENGTH else None
-    if match is None:
-        return None
-    value = Fraction(match["num"])
-    if match["sign"] == "-":
-        value = -value
-    if match["den"] is not None:
-        denominator = Fraction(match["den"])
-        if denominator == 0:
-            return None
-        value /= -denominator if match["den_sign"] == "-" else denominator
-    if match["percent"]:
-        value /= 100
-    return value

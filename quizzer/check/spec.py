@@ -84,7 +84,7 @@ class ChoiceSpec(_Spec):
 
     @field_validator("correct")
     @classmethod
-    def _correct_is_an_option(cls, v: str | list[str], info) -> str | list[str]:  # type: ignore[no-untyped-def]
+    def _correct_is_an_option(cls, v: str | list[str], info) -> str | list[str]:
         options = info.data.get("options") or []
         for c in [v] if isinstance(v, str) else v:
             if c not in options:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-Status = Literal["correct", "incorrect", "invalid", "timeout", "ungraded"]
+from quizzer.errors import QuizzerError
+from quizzer.model import Status
+
+StatusName = Literal["correct", "incorrect", "invalid", "timeout", "ungraded", "revealed"]
+"""A :class:`~quizzer.model.Status` as the checker's code spells it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Verdict:
     """What the checker concluded about one answer.
 
@@ -18,16 +22,29 @@ class Verdict:
     """
 
     status: Status
-    feedback: str = ""
-    interpreted: str | None = None
-    expected: str | None = None
-    correct: bool = field(init=False)
+    feedback: str
+    interpreted: str | None
+    expected: str | None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "correct", self.status == "correct")
+    def __init__(
+        self,
+        status: Status | StatusName,
+        feedback: str = "",
+        interpreted: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        object.__setattr__(self, "status", Status(status))
+        object.__setattr__(self, "feedback", feedback)
+        object.__setattr__(self, "interpreted", interpreted)
+        object.__setattr__(self, "expected", expected)
+
+    @property
+    def correct(self) -> bool:
+        """Whether the answer was graded correct."""
+        return self.status is Status.CORRECT
 
 
-class CheckError(ValueError):
+class CheckError(QuizzerError, ValueError):
     """A question's answer spec or reference value cannot be used (a bank error, not user text)."""
 
 

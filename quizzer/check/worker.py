@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 STARTUP_TIMEOUT = 60.0
+_TAKEN = "taken"  # the worker's acknowledgement that it started on a request
 MEMORY_LIMIT = 4 * 1024**3
 
 
@@ -107,6 +108,10 @@ def call(module: str, function: str, *args: Any, timeout: float) -> Any:
         worker = _started()
         try:
             worker.requests.send((module, function, args))
+            # The time limit starts when the worker takes the request, not while it
+            # finishes a warm-up check.
+            if not worker.replies.poll(STARTUP_TIMEOUT) or worker.replies.recv() != _TAKEN:
+                raise EOFError
             ready = worker.replies.poll(timeout)
             if ready:
                 ok, payload = worker.replies.recv()
@@ -155,6 +160,7 @@ def _serve(requests: Connection, replies: Connection) -> None:
             grade.grade(spec, answer, params)
         try:
             module, function, args = requests.recv()
+            replies.send(_TAKEN)
         except (EOFError, OSError):
             return
         try:

@@ -13,9 +13,7 @@ from typing import TextIO
 from quizzer.bank.loader import Bank
 from quizzer.bank.params import draw
 from quizzer.demos.runner import DemoUnavailable, stream
-
-EXIT_UNKNOWN_ID = 2
-EXIT_UNAVAILABLE = 3
+from quizzer.errors import ExitCode, format_error
 
 
 def run_demo(
@@ -33,10 +31,9 @@ def run_demo(
     question = bank.questions.get(question_id)
     if question is None:
         print(
-            f"quizzer: error: no question with id {question_id!r} (see `quizzer bank list`)",
-            file=err,
+            format_error(f"no question with id {question_id!r} (see `quizzer bank list`)"), file=err
         )
-        return EXIT_UNKNOWN_ID
+        return ExitCode.USAGE
     params = draw(question, seed)
     if params:
         print("params: " + ", ".join(f"{k} = {v:g}" for k, v in params.items()), file=out)
@@ -47,8 +44,8 @@ def run_demo(
     try:
         return stream(question, bank.source(question_id).bank_dir, params, echo, device=device)
     except DemoUnavailable as exc:
-        print(f"quizzer: error: {exc}", file=err)
-        return EXIT_UNAVAILABLE
+        print(format_error(exc), file=err)
+        return exc.exit_code
 
 
 def write_plots(out_dir: Path, out: TextIO = sys.stdout) -> list[Path]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from quizzer.errors import QuizzerError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -21,8 +23,18 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, Path], None]
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
-    import matplotlib
+class PlotsUnavailable(QuizzerError):
+    """matplotlib is not installed (it comes with the ``demos`` extra)."""
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise PlotsUnavailable(
+            "matplotlib is not installed, so the figures cannot be drawn; install it with: "
+            "pip install 'quizzer[demos]'"
+        ) from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -300,7 +312,7 @@ def chain_rule_figure() -> Figure:
     left.legend()
     depths = np.arange(2, 41, 2)
     for name, residual in (("Sigmoid", False), ("Tanh", False), ("ReLU", False), ("Tanh", True)):
-        first = [_gradient_norms(name, d, residual=residual)[0] for d in depths]
+        first = [_gradient_norms(name, int(d), residual=residual)[0] for d in depths]
         right.semilogy(depths, first, "o-", ms=3, label=name + (" + residual" if residual else ""))
     right.set(
         xlabel="network depth",

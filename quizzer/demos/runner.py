@@ -19,17 +19,23 @@ from types import TracebackType
 from typing import Any
 
 from quizzer.bank.schema import Question
+from quizzer.check.spec import ExpressionSpec
+from quizzer.errors import ExitCode, QuizzerError
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
-INSTALL_HINT = "PyTorch is not installed, so demos cannot run; install it with: pip install torch"
+INSTALL_HINT = (
+    "PyTorch is not installed, so demos cannot run; install them with: pip install 'quizzer[demos]'"
+)
 SAMPLE_FRACTIONS = (0.13, 0.29, 0.52, 0.71, 0.93)
 """Where expression answers are sampled, as fractions of each variable's domain (off-centre, so
 a symmetric domain never puts a point on a kink such as ReLU's at 0)."""
 DEFAULT_DOMAIN = (-3.0, 3.0)
 
 
-class DemoUnavailable(Exception):
+class DemoUnavailable(QuizzerError):
     """The demo cannot start: no snippet for the question, file missing, or no torch."""
+
+    exit_code = ExitCode.UNAVAILABLE
 
 
 def torch_available() -> bool:
@@ -71,10 +77,10 @@ def expected_for(question: Question, params: Mapping[str, float]) -> Any:
     reference is undefined are left out). None for choice and recall questions."""
     from quizzer.check import CheckError, evaluate_at, reference_value
 
-    kind = question.kind
-    if kind in ("numeric", "vector"):
-        return reference_value(question.answer, dict(params))
-    if kind != "expression":
+    spec = question.answer
+    if question.kind in ("numeric", "vector"):
+        return reference_value(spec, dict(params))
+    if not isinstance(spec, ExpressionSpec):
         return None
     points = sample_points(question)
     names = list(points)
@@ -83,7 +89,7 @@ def expected_for(question: Question, params: Mapping[str, float]) -> Any:
     for i in range(len(SAMPLE_FRACTIONS)):
         point = {**params, **{name: points[name][i] for name in names}}
         try:
-            value = evaluate_at(question.answer.value, point, [*names, *params])
+            value = evaluate_at(spec.value, point, [*names, *params])
         except CheckError:
             continue
         for name in names:

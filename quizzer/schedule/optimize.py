@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from quizzer.clock import from_ms
+from quizzer.errors import QuizzerError
 from quizzer.store.db import Store
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ MIN_REVIEWS = 512
 """The fsrs optimizer keeps the default parameters below one mini-batch of such reviews."""
 
 
-class OptimizeError(Exception):
+class OptimizeError(QuizzerError):
     """The parameters cannot be fitted (too little history, or the optimizer is missing)."""
 
 
@@ -97,6 +98,6 @@ def fit(logs: Sequence[fsrs.ReviewLog]) -> list[float]:
         optimizer = Optimizer(list(logs))
     except ImportError:
         raise OptimizeError(
-            "the FSRS optimizer is not installed: pip install 'fsrs[optimizer]'"
+            "the FSRS optimizer is not installed: pip install 'quizzer[optimizer]'"
         ) from None
     return [float(p) for p in optimizer.compute_optimal_parameters()]

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from quizzer.clock import day_start, next_day_start, to_ms
 from quizzer.config import Settings
-from quizzer.store.db import LEARNING, RELEARNING, REVIEW, Store
+from quizzer.model import State
+from quizzer.store.db import Store
 
 
 def build_queue(
@@ -39,13 +40,15 @@ def build_queue(
 
     learning = [
         question_id
-        for question_id, _state, _due in store.due_cards(learn_cutoff + 1, (LEARNING, RELEARNING))
+        for question_id, _state, _due in store.due_cards(
+            learn_cutoff + 1, (State.LEARNING, State.RELEARNING)
+        )
         if question_id in wanted
     ]
     reviews: list[str] = []
     if review_budget:
         next_day = to_ms(next_day_start(now, settings.rollover_hour))
-        for question_id, _state, _due in store.due_cards(next_day, (REVIEW,)):
+        for question_id, _state, _due in store.due_cards(next_day, (State.REVIEW,)):
             if question_id in wanted:
                 reviews.append(question_id)
                 if len(reviews) == review_budget:

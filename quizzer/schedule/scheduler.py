@@ -1,6 +1,6 @@
 """FSRS scheduling through the ``fsrs`` package (FSRS-6).
 
-Converts between stored :class:`~quizzer.store.db.CardState` rows and ``fsrs.Card``, applies
+Converts between stored :class:`~quizzer.model.CardState` rows and ``fsrs.Card``, applies
 a rating, and previews the interval each rating would give (Anki's "Again 1m · Good 1d").
 """
 
@@ -12,13 +12,10 @@ from typing import TYPE_CHECKING
 
 from quizzer.clock import from_ms, to_ms
 from quizzer.config import Settings
-from quizzer.store.db import NEW, REVIEW, CardState
+from quizzer.model import CardState, Rating, State
 
 if TYPE_CHECKING:
     import fsrs
-
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 
 
 def make_scheduler(settings: Settings, fuzz: bool | None = None) -> fsrs.Scheduler:
@@ -39,7 +36,7 @@ def to_fsrs(card: CardState | None, question_id: str, now: datetime) -> fsrs.Car
     import fsrs
 
     card_id = zlib.crc32(question_id.encode())
-    if card is None or card.state == NEW:
+    if card is None or card.state == State.NEW:
         return fsrs.Card(card_id=card_id, due=now)
     return fsrs.Card(
         card_id=card_id,
@@ -56,20 +53,20 @@ def apply_rating(
     scheduler: fsrs.Scheduler,
     card: CardState | None,
     question_id: str,
-    rating: int,
+    rating: Rating | int,
     now: datetime,
 ) -> CardState:
     """The card's state after ``rating`` at ``now``; counts reps and lapses."""
     import fsrs
 
-    if rating not in RATING_NAMES:
+    if rating not in Rating.__members__.values():
         raise ValueError(f"rating must be 1-4, not {rating}")
     after, _log = scheduler.review_card(to_fsrs(card, question_id, now), fsrs.Rating(rating), now)
     prior = card or CardState(question_id)
-    lapsed = rating == AGAIN and prior.state == REVIEW
+    lapsed = rating == Rating.AGAIN and prior.state == State.REVIEW
     return CardState(
         question_id=question_id,
-        state=int(after.state),
+        state=State(int(after.state)),
         step=after.step,
         stability=after.stability,
         difficulty=after.difficulty,
@@ -82,10 +79,10 @@ def apply_rating(
 
 def outcomes(
     scheduler: fsrs.Scheduler, card: CardState | None, question_id: str, now: datetime
-) -> dict[int, CardState]:
+) -> dict[Rating, CardState]:
     """The card's state after each rating 1-4, computed once so that the interval shown
     for a rating is exactly the one applied (fuzzing included)."""
-    return {r: apply_rating(scheduler, card, question_id, r, now) for r in RATING_NAMES}
+    return {r: apply_rating(scheduler, card, question_id, r, now) for r in Rating}
 
 
 def interval(after: CardState, now: datetime) -> timedelta:

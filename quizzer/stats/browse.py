@@ -7,7 +7,8 @@ from datetime import datetime
 
 from quizzer.bank.loader import Bank
 from quizzer.clock import from_ms
-from quizzer.store.db import NEW, STATE_NAMES, Store
+from quizzer.model import State
+from quizzer.store.db import Store
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,13 @@ def browse_rows(
         if want and not any(want in s.casefold() for s in (q.id, q.topic, q.prompt)):
             continue
         card = cards.get(q.id)
-        seen = card is not None and card.state != NEW
+        seen = card is not None and card.state != State.NEW
         rows.append(
             BrowseRow(
                 question_id=q.id,
                 topic=q.topic,
                 prompt=" ".join(q.prompt.split()),
-                state=STATE_NAMES[card.state] if card else STATE_NAMES[NEW],
+                state=card.state.label if card else State.NEW.label,
                 due=from_ms(card.due) if seen and card else None,
                 lapses=card.lapses if card else 0,
             )
@@ -68,5 +69,13 @@ def question_history(store: Store, question_id: str) -> list[HistoryRow]:
         (question_id,),
     )
     return [
-        HistoryRow(from_ms(at), rating, s, a, ms, bool(cram)) for at, rating, s, a, ms, cram in rows
+        HistoryRow(
+            reviewed_at=from_ms(r["reviewed_at"]),
+            rating=r["rating"],
+            status=r["status"],
+            answer=r["answer"],
+            duration_ms=r["duration_ms"],
+            cram=bool(r["cram"]),
+        )
+        for r in rows
     ]

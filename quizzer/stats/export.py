@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from quizzer.bank.loader import Bank
-from quizzer.store.db import STATE_NAMES, Store
+from quizzer.model import State, state_label
+from quizzer.store.db import Store
 
 FORMATS = ("csv", "json")
 COLUMNS = (
@@ -57,7 +58,7 @@ def review_batches(
     tuples in :data:`COLUMNS` order, a batch at a time."""
     conn = store.conn
     due_of: dict[int, str] = {}
-    where, args = "", ()
+    where, args = "", tuple[int, ...]()
     if since_ms is not None:
         where, args = "WHERE reviewed_at >= ?", (since_ms,)
         # SQLite returns the bare columns of the row holding max(): each card's last review.
@@ -73,7 +74,7 @@ def review_batches(
         card_id: (qid, topics.get(qid, ""))
         for card_id, qid in conn.execute("SELECT id, question_id FROM cards")
     }
-    states = STATE_NAMES
+    states = {s.value: s.label for s in State}
     cursor = conn.execute(
         f"SELECT id, card_id, {_iso('reviewed_at')}, rating, status, answer, duration_ms, "
         f"seed, cram, before_state, after_state, {_iso('after_due')} FROM reviews {where} "
@@ -82,7 +83,7 @@ def review_batches(
     )
     get_due = due_of.get
     while batch := cursor.fetchmany(BATCH):
-        rows = []
+        rows: list[tuple[object, ...]] = []
         append = rows.append
         for rid, card_id, at, rating, status, answer, ms, seed, cram, sb, sa, due in batch:
             before = get_due(card_id, "")
@@ -120,7 +121,7 @@ def card_rows(store: Store, bank: Bank) -> Iterator[tuple[object, ...]]:
         yield (
             qid,
             topics.get(qid, ""),
-            STATE_NAMES.get(state, str(state)),
+            state_label(state),
             due,
             last,
             stability,

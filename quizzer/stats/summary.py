@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from quizzer.bank.loader import Bank
 from quizzer.clock import from_ms
 from quizzer.config import Settings
+from quizzer.model import State
 from quizzer.schedule.queue import build_queue
 from quizzer.stats.aggregates import (
     card_totals,
@@ -25,7 +26,7 @@ from quizzer.stats.aggregates import (
     first_and_total,
 )
 from quizzer.stats.days import day_boundaries, streaks, study_date
-from quizzer.store.db import NEW, STATE_NAMES, Store, StoreError
+from quizzer.store.db import Store, StoreError
 
 WINDOWS = (7, 30, 365)
 HEATMAP_WEEKS = 26
@@ -225,13 +226,13 @@ def _forecast(store: Store, today: date, rollover: int) -> list[dict[str, object
 
 def _states(store: Store, bank: Bank) -> dict[str, int]:
     """Cards per state; "new" counts the bank's questions never reviewed."""
-    states = dict.fromkeys(STATE_NAMES.values(), 0)
+    states = dict.fromkeys((s.label for s in State), 0)
     # A card put back to new by undo is counted with the never-reviewed questions below.
     rows = store.conn.execute(
-        f"SELECT state, count(*) FROM cards WHERE state != {NEW} GROUP BY state"
+        f"SELECT state, count(*) FROM cards WHERE state != {State.NEW:d} GROUP BY state"
     )
     for state, n in rows:
-        states[STATE_NAMES[state]] += n
+        states[State(state).label] += n
     ids = list(bank.questions)
     states["new"] += len(ids) - len(store.known_ids(ids))
     return states

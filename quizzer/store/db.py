@@ -11,19 +11,17 @@ import sqlite3
 import time
 from collections.abc import Collection, Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from pathlib import Path
 
+from quizzer.errors import QuizzerError
+from quizzer.model import CardState, Rating, ReviewInput, State
 from quizzer.store.migrations import SCHEMA_VERSION, MigrationError, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
 
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
-STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 
-
-class StoreError(Exception):
+class StoreError(QuizzerError):
     """A database problem, phrased for the person at the keyboard."""
 
 
@@ -31,39 +29,32 @@ class _Locked(Exception):
     """Another connection held a lock that SQLite would not wait for."""
 
 
-@dataclass(frozen=True)
-class CardState:
-    """A question's scheduling state. ``due`` and ``last_review`` are epoch milliseconds."""
-
-    question_id: str
-    state: int = NEW
-    step: int | None = None
-    stability: float | None = None
-    difficulty: float | None = None
-    due: int = 0
-    last_review: int | None = None
-    reps: int = 0
-    lapses: int = 0
-
-
-@dataclass(frozen=True)
-class ReviewInput:
-    """What is stored about one graded answer besides the card states."""
-
-    reviewed_at: int
-    rating: int
-    status: str
-    answer: str = ""
-    seed: int | None = None
-    duration_ms: int = 0
-    cram: bool = False
-
-
+_SCHEDULED = (State.LEARNING, State.REVIEW, State.RELEARNING)
+_SEEN = f"state != {State.NEW:d}"
+"""The SQL condition of a card reviewed at least once."""
 _CARD_COLUMNS = "question_id, state, step, stability, difficulty, due, last_review, reps, lapses"
 
 
-def _card(row: tuple) -> CardState:  # type: ignore[type-arg]
-    return CardState(*row)
+def _card(row: sqlite3.Row) -> CardState:
+    """A ``cards`` row (read with :data:`_CARD_COLUMNS`) as a :class:`CardState`."""
+    try:
+        state = State(row["state"])
+    except ValueError:
+        raise StoreError(
+            f"card {row['question_id']!r} has an unknown state {row['state']!r}; the database "
+            "is damaged. Restore a backup with `quizzer restore FILE`."
+        ) from None
+    return CardState(
+        question_id=row["question_id"],
+        state=state,
+        step=row["step"],
+        stability=row["stability"],
+        difficulty=row["difficulty"],
+        due=row["due"],
+        last_review=row["last_review"],
+        reps=row["reps"],
+        lapses=row["lapses"],
+    )
 
 
 def _check_header(path: Path) -> None:
@@ -94,9 +85,11 @@ def _check_header(path: Path) -> None:
 
 def _connect(path: Path) -> sqlite3.Connection:
     # check_same_thread=False: the TUI grades in a worker thread; calls never overlap.
-    return sqlite3.connect(
+    conn = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
+    conn.row_factory = sqlite3.Row  # columns by name, never by position
+    return conn
 
 
 class Store:
@@ -217,10 +210,12 @@ class Store:
     def cards(self) -> dict[str, CardState]:
         """Every card, keyed by question id."""
         rows = self.conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards")
-        return {r[0]: _card(r) for r in rows}
+        return {r["question_id"]: _card(r) for r in rows}
 
     def due_cards(
-        self, before_ms: int, states: tuple[int, ...] = (LEARNING, REVIEW, RELEARNING)
+        self,
+        before_ms: int,
+        states: tuple[State, ...] = (State.LEARNING, State.REVIEW, State.RELEARNING),
     ) -> Iterator[tuple[str, int, int]]:
         """(question id, state, due) of cards in ``states`` due before ``before_ms``, earliest
         first. Read lazily along the (state, due) index, so a caller that has enough can stop
@@ -233,7 +228,7 @@ class Store:
             )
             for state in states
         ]
-        return heapq.merge(*streams, key=lambda row: row[2])
+        return heapq.merge(*streams, key=lambda row: row["due"])
 
     def next_due(self) -> CardState | None:
         """The reviewed card due soonest."""
@@ -245,7 +240,7 @@ class Store:
         connection has written to the database (``PRAGMA data_version``)."""
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         if self._seen is None or version != self._seen_version:
-            rows = self.conn.execute(f"SELECT question_id FROM cards WHERE state != {NEW}")
+            rows = self.conn.execute(f"SELECT question_id FROM cards WHERE {_SEEN}")
             self._seen = {r[0] for r in rows}
             self._seen_version = version
         return self._seen
@@ -256,7 +251,7 @@ class Store:
         if self._seen is None and len(question_ids) <= 500:
             marks = ",".join("?" * len(question_ids))
             rows = self.conn.execute(
-                f"SELECT question_id FROM cards WHERE state != {NEW} AND question_id IN ({marks})",
+                f"SELECT question_id FROM cards WHERE {_SEEN} AND question_id IN ({marks})",
                 list(question_ids),
             )
             return {r[0] for r in rows}
@@ -279,7 +274,9 @@ class Store:
     def cards_seen(self) -> int:
         """How many questions have been reviewed at least once."""
         return int(
-            self.conn.execute(f"SELECT count(*) FROM cards WHERE state != {NEW}").fetchone()[0]
+            self.conn.execute(
+                f"SELECT count(*) FROM cards WHERE state != {State.NEW:d}"
+            ).fetchone()[0]
         )
 
     # -- writing -----------------------------------------------------------------------
@@ -334,9 +331,9 @@ class Store:
                 ).fetchone()
                 if row is None:
                     raise StoreError(f"review {review_id} is not in {self.path}")
-                qid, state, reps, lapses, card_id, rating, cram = row
+                qid, card_id = row["question_id"], row["card_id"]
                 self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
-                if cram:
+                if row["cram"]:
                     return self.card(qid)
                 previous = self.conn.execute(
                     "SELECT after_state, after_step, after_stability, after_difficulty, "
@@ -344,22 +341,33 @@ class Store:
                     "AND NOT cram ORDER BY id DESC LIMIT 1",
                     (card_id, review_id),
                 ).fetchone()
-                reps = max(0, reps - 1)
-                lapses = max(0, lapses - (1 if rating == 1 and state == REVIEW else 0))
+                lapsed = row["rating"] == Rating.AGAIN and row["before_state"] == State.REVIEW
+                reps = max(0, row["reps"] - 1)
+                lapses = max(0, row["lapses"] - int(lapsed))
                 if previous is None:
                     restored = CardState(qid, reps=reps, lapses=lapses)
                 else:
-                    restored = CardState(qid, *previous, reps=reps, lapses=lapses)
+                    restored = CardState(
+                        qid,
+                        state=State(previous["after_state"]),
+                        step=previous["after_step"],
+                        stability=previous["after_stability"],
+                        difficulty=previous["after_difficulty"],
+                        due=previous["after_due"],
+                        last_review=previous["reviewed_at"],
+                        reps=reps,
+                        lapses=lapses,
+                    )
                 self._upsert_card(restored)
             self._note_seen(qid, restored.state)
-            return restored if restored.state != NEW else None
+            return restored if restored.state != State.NEW else None
         except sqlite3.Error as exc:
             raise StoreError(f"could not undo the review in {self.path}: {exc}") from None
 
-    def _note_seen(self, question_id: str, state: int) -> None:
+    def _note_seen(self, question_id: str, state: State) -> None:
         """Keep the ``seen_ids`` cache right after this connection's own writes."""
         if self._seen is not None:
-            if state == NEW:
+            if state == State.NEW:
                 self._seen.discard(question_id)
             else:
                 self._seen.add(question_id)

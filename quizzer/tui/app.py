@@ -9,6 +9,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizzer.context import Context, DrillOptions
+from quizzer.errors import QuizzerError, format_error
 from quizzer.workspace import Workspace
 
 
@@ -26,43 +28,30 @@ class QuizzerApp(App[None]):
         Binding("comma", "settings", "Settings", key_display=","),
     ]
 
-    def __init__(
-        self,
-        workspace: Workspace,
-        *,
-        topic: str | None = None,
-        limit: int | None = None,
-        seed: int | None = None,
-        cram: bool = False,
-        fuzz: bool | None = None,
-    ) -> None:
+    def __init__(self, workspace: Workspace, options: DrillOptions | None = None) -> None:
         super().__init__()
         self.workspace = workspace
-        self.options = {"topic": topic, "limit": limit, "seed": seed, "cram": cram, "fuzz": fuzz}
+        self.options = options or DrillOptions()
+        self.context: Context | None = None
+        """Opened on mount; None until then, or when opening failed."""
 
     def on_mount(self) -> None:
-        from quizzer.errors import USER_ERRORS
         from quizzer.session import DrillSession
         from quizzer.tui.screens.drill import DrillScreen
 
         try:
-            self.store = self.workspace.store()
-            session = DrillSession(
-                self.store,
-                self.workspace.bank(warn=None),
-                self.workspace.settings(),
-                **self.options,
-            )
-        except USER_ERRORS as exc:  # a bad database, bank or config: one line, no traceback
-            self.exit(return_code=1, message=f"quizzer: error: {exc}")
+            self.context = self.workspace.open(warn=None)
+            session = DrillSession(self.context, self.options)
+        except QuizzerError as exc:  # a bad database, bank or config: one line, no traceback
+            self.exit(return_code=exc.exit_code, message=format_error(exc))
             return
-        for error in self.workspace.bank(warn=None).errors:
+        for error in self.context.bank.errors:
             self.notify(str(error), title="Bank problem (skipped)", severity="warning")
         self.push_screen(DrillScreen(session))
 
     def on_unmount(self) -> None:
-        if store := getattr(self, "store", None):
-            store.close()
+        if self.context is not None:
+            self.context.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (Ctrl+P): the app's screens besides Textual's own commands."""
@@ -79,24 +68,22 @@ class QuizzerApp(App[None]):
         """Show the stats screen."""
         from quizzer.tui.screens.stats import StatsScreen
 
-        if not isinstance(self.screen, StatsScreen):
-            ws = self.workspace
-            self.push_screen(StatsScreen(self.store, ws.bank(warn=None), ws.settings()))
+        if self.context is not None and not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.context))
 
     def action_browse(self) -> None:
         """Show the browse screen."""
         from quizzer.tui.screens.browse import BrowseScreen
 
-        if not isinstance(self.screen, BrowseScreen):
-            ws = self.workspace
-            self.push_screen(BrowseScreen(self.store, ws.bank(warn=None), ws.settings()))
+        if self.context is not None and not isinstance(self.screen, BrowseScreen):
+            self.push_screen(BrowseScreen(self.context))
 
     def action_settings(self) -> None:
         """Show the settings screen."""
         from quizzer.tui.screens.settings import SettingsScreen
 
-        if not isinstance(self.screen, SettingsScreen):
-            self.push_screen(SettingsScreen(self.workspace))
+        if self.context is not None and not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.context))
 
     def action_help(self) -> None:
         """Show the keys (or close the help when it is open)."""

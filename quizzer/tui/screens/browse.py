@@ -3,6 +3,7 @@ see its history and try it, or cram a topic. Trying and cramming never move the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.markup import escape
@@ -12,13 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Markdown, Select, Static
 
-from quizzer.bank.loader import Bank
 from quizzer.bank.render import render_math
-from quizzer.config import Settings
-from quizzer.schedule.scheduler import RATING_NAMES
+from quizzer.context import Context, DrillOptions
+from quizzer.model import rating_label
 from quizzer.session import DrillSession
 from quizzer.stats.browse import BrowseRow, browse_rows, question_history
-from quizzer.store.db import Store
 from quizzer.tui.screens.drill import DrillScreen
 
 COLUMNS = ("id", "topic", "state", "due", "lapses")
@@ -56,18 +55,16 @@ class BrowseScreen(Screen[None]):
         Binding("c", "cram", "Cram topic"),
     ]
 
-    def __init__(self, store: Store, bank: Bank, settings: Settings) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
-        self.store = store
-        self.bank = bank
-        self.settings = settings
+        self.context = context
         self.rows: list[BrowseRow] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-filters"):
             yield Input(placeholder="search id, topic or prompt", id="search")
             yield Select(
-                [(t, t) for t in self.bank.topics()], prompt="all topics", id="topic-filter"
+                [(t, t) for t in self.context.bank.topics()], prompt="all topics", id="topic-filter"
             )
         yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -85,7 +82,7 @@ class BrowseScreen(Screen[None]):
         text = self.query_one("#search", Input).value
         topic = self.query_one("#topic-filter", Select).value
         self.rows = browse_rows(
-            self.store, self.bank, text, topic if isinstance(topic, str) else None
+            self.context.store, self.context.bank, text, topic if isinstance(topic, str) else None
         )
         table = self.query_one(DataTable)
         table.clear()
@@ -110,7 +107,7 @@ class BrowseScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.app.push_screen(QuestionScreen(self, event.row_key.value))
+            self.app.push_screen(QuestionScreen(self.context, event.row_key.value, self.cram))
 
     def action_search(self) -> None:
         """Focus the search box."""
@@ -127,9 +124,7 @@ class BrowseScreen(Screen[None]):
         """Drill the highlighted question's whole topic now, schedule unchanged."""
         row = self.highlighted()
         if row is not None:
-            self.cram(
-                DrillSession(self.store, self.bank, self.settings, topic=row.topic, cram=True)
-            )
+            self.cram(DrillSession(self.context, DrillOptions(topic=row.topic, cram=True)))
 
     def cram(self, session: DrillSession) -> None:
         """Open a cram drill of ``session``."""
@@ -149,13 +144,17 @@ class QuestionScreen(Screen[None]):
         Binding("t", "try", "Try it"),
     ]
 
-    def __init__(self, browse: BrowseScreen, question_id: str) -> None:
+    def __init__(
+        self, context: Context, question_id: str, cram: Callable[[DrillSession], None]
+    ) -> None:
         super().__init__()
-        self.browse = browse
+        self.context = context
         self.question_id = question_id
+        self.cram = cram
+        """Opens a cram drill (the browser's, so Escape comes back to it)."""
 
     def compose(self) -> ComposeResult:
-        q = self.browse.bank.questions[self.question_id]
+        q = self.context.bank.questions[self.question_id]
         with Vertical(id="question-body"):
             yield Static(f"[b]{escape(q.id)}[/b] · {escape(q.topic)}", id="question-head")
             yield Markdown(render_math(q.prompt), id="question-prompt")
@@ -170,7 +169,7 @@ class QuestionScreen(Screen[None]):
         row = next(
             (
                 r
-                for r in browse_rows(self.browse.store, self.browse.bank)
+                for r in browse_rows(self.context.store, self.context.bank)
                 if r.question_id == self.question_id
             ),
             None,
@@ -183,11 +182,11 @@ class QuestionScreen(Screen[None]):
         table.clear(columns=True)
         for label, width in HISTORY_COLUMNS:
             table.add_column(label, width=width)
-        history = question_history(self.browse.store, self.question_id)
+        history = question_history(self.context.store, self.question_id)
         for h in history:
             table.add_row(
                 h.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                f"{h.rating} {RATING_NAMES.get(h.rating, '')}",
+                f"{h.rating} {rating_label(h.rating)}",
                 h.status,
                 h.answer,
                 f"{h.duration_ms / 1000:.1f} s",
@@ -198,8 +197,7 @@ class QuestionScreen(Screen[None]):
 
     def action_try(self) -> None:
         """Ask this question now without touching its schedule."""
-        b = self.browse
-        q = b.bank.questions[self.question_id]
-        session = DrillSession(b.store, b.bank, b.settings, topic=q.topic, cram=True)
+        q = self.context.bank.questions[self.question_id]
+        session = DrillSession(self.context, DrillOptions(topic=q.topic, cram=True))
         session.queue = [self.question_id]
-        b.cram(session)
+        self.cram(session)

@@ -14,15 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from quizzer.bank.render import render_math
-from quizzer.plain import STATUS_LINES, letter
-from quizzer.schedule.scheduler import RATING_NAMES
-from quizzer.session import REVEALED, DrillSession, Exercise, Result
+from quizzer.model import Rating, Status, option_letter
+from quizzer.presentation import status_colour, status_text
+from quizzer.session import DrillSession, Exercise, Result
 from quizzer.store.db import StoreError
 from quizzer.tui.background import Latest, in_background
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
-
-VERDICT_STYLE = {"correct": "green", "incorrect": "red", REVEALED: "yellow", "timeout": "yellow"}
 
 
 class AnswerInput(Input):
@@ -108,7 +106,7 @@ class DrillScreen(Screen[None]):
         options = ""
         if q.answer.kind == "choice":
             options = "\n".join(
-                f"  [b]{letter(i)})[/b] {escape(render_math(o))}"
+                f"  [b]{option_letter(i)})[/b] {escape(render_math(o))}"
                 for i, o in enumerate(q.answer.options)
             )
         elif q.kind == "recall":
@@ -187,7 +185,7 @@ class DrillScreen(Screen[None]):
             verdict = preview(exercise.question.answer, text, exercise.params)
             line = (
                 f"[red]{escape(verdict.feedback)}[/]"
-                if verdict.status == "invalid"
+                if verdict.status in ("invalid", "timeout")
                 else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
             )
         self.app.call_from_thread(self._show_preview, exercise, text, line)
@@ -242,13 +240,12 @@ class DrillScreen(Screen[None]):
         self.mode = "rating"
         exercise = self.session.current
         assert exercise is not None
-        style = VERDICT_STYLE.get(result.status, "cyan")
-        lines = [f"[b {style}]{STATUS_LINES.get(result.status, result.status)}[/]"]
+        lines = [f"[b {status_colour(result.status)}]{status_text(result.status)}[/]"]
         if result.interpreted:
             lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
-        if result.feedback and result.status != REVEALED:
+        if result.feedback and result.status is not Status.REVEALED:
             lines.append(escape(result.feedback))
-        if result.expected and result.status != "correct":
+        if result.expected and result.status is not Status.CORRECT:
             lines.append(f"[dim]answer:[/] {escape(result.expected)}")
         self._set("#verdict", "\n".join(lines))
         self._set("#preview", "")
@@ -341,8 +338,8 @@ class DrillScreen(Screen[None]):
 
 def _ratings_line(result: Result) -> str:
     parts = []
-    for r, name in RATING_NAMES.items():
-        part = f"[b]{r}[/b] {name} {result.intervals[r]}"
+    for r in Rating:
+        part = f"[b]{r:d}[/b] {r.label} {result.intervals[r]}"
         parts.append(f"[reverse]{part}[/reverse]" if r == result.suggested else part)
     return " · ".join(parts) + "   [dim]Enter = suggested[/]"
 

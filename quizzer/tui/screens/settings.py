@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from quizzer.config import DESCRIPTIONS, ConfigError, Settings, save_settings
-from quizzer.workspace import Workspace
+from quizzer.context import Context
 
 
 def _shown(value: object) -> str:
@@ -32,14 +32,14 @@ class SettingsScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.context = context
 
     def compose(self) -> ComposeResult:
-        settings = self.workspace.settings()
+        settings = self.context.settings
         with VerticalScroll(id="settings-body"):
-            yield Static(f"[b]Settings[/b]  [dim]{self.workspace.config_path}[/]")
+            yield Static(f"[b]Settings[/b]  [dim]{self.context.config_path}[/]")
             for key, meaning in DESCRIPTIONS.items():
                 with Horizontal(classes="setting-row"):
                     yield Label(key, classes="setting-key")
@@ -52,15 +52,16 @@ class SettingsScreen(Screen[None]):
 
     def action_save(self) -> None:
         """Check every value and write the config file; the first bad value is reported."""
-        settings: Settings = self.workspace.settings()
+        settings: Settings = self.context.settings
         try:
             for key in DESCRIPTIONS:
                 text = self.query_one(f"#set-{key}", Input).value
                 settings = settings.with_value(key, text or "[]")
-            save_settings(self.workspace.config_path, settings)
+            save_settings(self.context.config_path, settings)
         except (ConfigError, OSError) as exc:
             self.notify(str(exc), title="Not saved", severity="error")
             return
+        self.context.settings = settings
         self.notify(
-            f"Saved to {self.workspace.config_path}. New sessions use them.", title="Settings"
+            f"Saved to {self.context.config_path}. New sessions use them.", title="Settings"
         )

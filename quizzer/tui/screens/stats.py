@@ -9,12 +9,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from quizzer.bank.loader import Bank
-from quizzer.clock import now
-from quizzer.config import Settings
+from quizzer.context import Context
 from quizzer.stats.render import stats_page
 from quizzer.stats.summary import Stats, compute
-from quizzer.store.db import Store
 
 
 class StatsScreen(Screen[None]):
@@ -25,11 +22,9 @@ class StatsScreen(Screen[None]):
         Binding("r", "refresh", "Refresh"),
     ]
 
-    def __init__(self, store: Store, bank: Bank, settings: Settings) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
-        self.store = store
-        self.bank = bank
-        self.settings = settings
+        self.context = context
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-body"):
@@ -46,7 +41,8 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
         """Compute the stats in a thread: a long history takes a moment."""
-        stats = compute(self.store, self.bank, now(), self.settings)
+        ctx = self.context
+        stats = compute(ctx.store, ctx.bank, ctx.clock(), ctx.settings)
         self.app.call_from_thread(self._show, stats)
 
     def _show(self, stats: Stats) -> None:

@@ -1,0 +1,73 @@
+"""No text typed or stored can freeze quizzer: previews and reference evaluations are bounded."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from quizzer.check import CheckError, preview, reference_value, render_reference
+from quizzer.context import DrillOptions
+from quizzer.tui.app import QuizzerApp
+from quizzer.workspace import Workspace
+
+HOSTILE = "((10^30*q)^999)^999"
+BOUND_S = 3.0
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"kind": "numeric", "value": "-ln(q)"},
+        {"kind": "numeric", "value": "-ln(q)", "allow_expression": True},
+        {"kind": "expression", "value": "q", "variables": ["q"]},
+    ],
+)
+def test_preview_of_a_huge_power_returns_within_the_limit(spec: dict) -> None:
+    preview(spec, "1", {"q": 0.5})  # start the worker outside the timed part
+    started = time.monotonic()
+    verdict = preview(spec, HOSTILE, {"q": 0.5})
+    assert time.monotonic() - started < BOUND_S
+    assert verdict.status in {"invalid", "timeout"}, verdict
+
+
+def test_a_slow_preview_is_stopped_at_the_limit() -> None:
+    heavy = "+".join(f"sin({k}x)cos({k}x)tanh({k}x)" for k in range(2, 20))
+    preview({"kind": "expression", "value": "x"}, "x")
+    verdict = preview({"kind": "expression", "value": "x"}, heavy, timeout=0.001)
+    assert verdict.status == "timeout" and "took longer than" in verdict.feedback
+    assert preview({"kind": "expression", "value": "x"}, "x^2").status == "ungraded"
+
+
+def test_a_hostile_reference_is_a_check_error_not_a_hang() -> None:
+    spec = {"kind": "numeric", "value": "((10^300*p)^999)^999"}
+    started = time.monotonic()
+    with pytest.raises(CheckError, match="too large"):
+        reference_value(spec, {"p": 0.5})
+    with pytest.raises(CheckError):
+        render_reference(spec, {"p": 0.5})
+    assert time.monotonic() - started < BOUND_S
+
+
+async def test_the_tui_stays_responsive_while_a_huge_power_is_typed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from conftest import FIXTURES
+
+    monkeypatch.setenv("QUIZZER_BANK", str(FIXTURES / "numeric_bank"))
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Numeric", seed=1))
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        started = time.monotonic()
+        await pilot.press(*HOSTILE.replace("q", "p"))  # p is this question's parameter
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert time.monotonic() - started < 4 * BOUND_S
+        shown = app.screen.query_one("#preview").render()
+        assert "too large" in str(shown)
+        started = time.monotonic()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert time.monotonic() - started < BOUND_S
+    assert app.return_code == 0
