@@ -406,17 +406,26 @@ def bank_list(
     topic: Annotated[str | None, typer.Option(help="Only this topic (prefix allowed).")] = None,
 ) -> None:
     """List question ids, topics and answer kinds."""
-    from rich.console import Console
-    from rich.table import Table
-
     bank = ctx.obj.bank()
     questions = bank.select(topic)
     if not questions:
         fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
-    table = Table("id", "topic", "kind", "demo", box=None, pad_edge=False)
-    for q in questions:
-        table.add_row(q.id, q.topic, q.kind, "yes" if q.demo else "")
-    Console(soft_wrap=True).print(table)
+    rows = [(q.id, q.topic, q.kind, "yes" if q.demo else "") for q in questions]
+    sys.stdout.writelines(_columns([("id", "topic", "kind", "demo"), *rows]))
+
+
+def _columns(rows: list[tuple[str, ...]]) -> Iterator[str]:
+    """``rows`` as lines of left-aligned columns two spaces apart. Plain text, not a rich
+    table: rich measured and styled every cell, minutes for a bank of 200,000 questions."""
+    from rich.cells import cell_len
+
+    def width(text: str) -> int:
+        return len(text) if text.isascii() else cell_len(text)
+
+    widths = [max(map(width, column)) for column in zip(*rows, strict=True)]
+    for row in rows:
+        cells = [cell + " " * (size - width(cell)) for cell, size in zip(row, widths, strict=True)]
+        yield "  ".join(cells).rstrip() + "\n"
 
 
 @bank_app.command("check")
