@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from quizzer.store.db import Store
-from quizzer.store.models import SCHEMA_VERSION
+from quizzer.store.migrations import SCHEMA_VERSION
 
 DAY_MS = 86_400_000
 NOW_MS = 1_772_445_600_000  # 2026-03-02T10:00:00Z, the tests' fixed clock

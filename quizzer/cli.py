@@ -378,10 +378,8 @@ def plots(
 @app.command()
 def backup(ctx: typer.Context) -> None:
     """Copy the database into the backups folder next to it, now."""
-    from quizzer.store.backup import backup_file
-
     with ctx.obj.store() as store:
-        path = backup_file(store.conn, store.path)
+        path = store.backup()
     typer.echo(f"Backed up {store.path} to {path}")
 
 

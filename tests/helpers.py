@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,12 @@ def finish(
         process.communicate()
         raise
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def rows(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    """The rows of ``sql`` read with a connection of the test's own, as plain tuples."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()

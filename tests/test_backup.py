@@ -11,7 +11,7 @@ import pytest
 from helpers import run_quizzer
 
 from quizzer.model import CardState, ReviewInput
-from quizzer.store.backup import DAILY, backup_file, backups, prune, start_daily
+from quizzer.store.backup import DAILY, backups, prune, start_daily
 from quizzer.store.db import Store
 
 pytestmark = pytest.mark.usefixtures("sample_bank")
@@ -59,7 +59,7 @@ def test_only_the_newest_daily_backups_are_kept(
     db = isolated / "quizzer.db"
     _fill(db, 3)
     with Store.open(db) as store:
-        manual = backup_file(store.conn, db)
+        manual = store.backup()
     for day in range(1, 6):
         monkeypatch.setenv("QUIZZER_NOW", f"2026-03-0{day}T10:00:00+00:00")
         thread = start_daily(db, keep=2)
@@ -132,7 +132,7 @@ def test_restore_over_a_damaged_database_keeps_the_damaged_bytes(isolated: Path)
     db = isolated / "quizzer.db"
     _fill(db, 2)
     with Store.open(db) as store:
-        good = backup_file(store.conn, db)
+        good = store.backup()
     damaged = b"garbage" * 1000
     db.write_bytes(damaged)
     out = run_quizzer("restore", str(good))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import tracemalloc
 from pathlib import Path
 
@@ -108,13 +109,14 @@ def test_memory_stays_flat_as_reviews_grow(
     monkeypatch.setattr("quizzer.stats.export.BATCH", 500)
 
     def add(n: int) -> None:
-        with history.store() as store:
-            store.conn.executemany(
+        with sqlite3.connect(history.db_path) as conn:  # a bulk insert behind quizzer's back
+            conn.executemany(
                 "INSERT INTO reviews (card_id, reviewed_at, rating, status, answer, duration_ms, "
                 "cram, before_state, after_state, after_due) VALUES (1, ?, 3, 'correct', "
                 "'some answer text', 1500, 0, 2, 2, ?)",
                 [(1_700_000_000_000 + i, 1_800_000_000_000 + i) for i in range(n)],
             )
+        conn.close()
 
     add(2_000)
     small = _peak_bytes(history, fmt)

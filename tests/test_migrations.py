@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import rows
 
 from quizzer.model import State
 from quizzer.store.backup import backups
@@ -51,6 +52,21 @@ CREATE INDEX ix_reviews_card_id ON reviews (card_id);
 CREATE INDEX ix_reviews_reviewed_at ON reviews (reviewed_at);
 """,
 }
+SCHEMAS[3] = SCHEMAS[2].replace(
+    "CREATE INDEX ix_cards_due ON cards (due);",
+    "CREATE INDEX ix_cards_state_due ON cards (state, due);",
+)
+# v3 created the stats aggregates on the first stats read, outside the schema version.
+V3_LAZY_STATS = """
+CREATE TABLE stats_buckets (bucket INTEGER PRIMARY KEY, reviews INTEGER NOT NULL);
+CREATE TABLE stats_cards (card_id INTEGER PRIMARY KEY, reviews INTEGER NOT NULL,
+    passed INTEGER NOT NULL, duration_ms INTEGER NOT NULL);
+INSERT INTO stats_buckets VALUES (0, 99);
+CREATE TRIGGER stats_review_added AFTER INSERT ON reviews BEGIN
+    INSERT INTO stats_buckets VALUES (NEW.reviewed_at / 900000, 1)
+        ON CONFLICT(bucket) DO UPDATE SET reviews = reviews + 1;
+END;
+"""
 
 # Two reviews of card "q" (Good, then Again) and one of "r", as v1 wrote them.
 V1_DATA = """
@@ -75,13 +91,42 @@ INSERT INTO reviews VALUES (2, 2, 800, 3, 'ungraded', '', 9, 3100, 0, 0, 1, 0, 2
 INSERT INTO reviews VALUES (3, 1, 1500, 1, 'incorrect', 'x', 8, 5100, 0,
     2, 3, 0, 1.5, 7.1, 2000);
 """
-DATA = {1: V1_DATA, 2: V2_DATA}
+DATA = {1: V1_DATA, 2: V2_DATA, 3: V2_DATA}
 
 
-def _write(path: Path, version: int) -> None:
+def _write(path: Path, version: int, extra: str = "") -> None:
     conn = sqlite3.connect(path)
-    conn.executescript(SCHEMAS[version] + DATA[version] + f"PRAGMA user_version = {version};")
+    conn.executescript(
+        SCHEMAS[version] + DATA[version] + extra + f"PRAGMA user_version = {version};"
+    )
     conn.close()
+
+
+def _shape(path: Path) -> dict[str, object]:
+    """Everything that defines a schema, read back from SQLite: each table's columns
+    (name, type, not null, default, primary key), foreign keys and indexes with their
+    columns, and each trigger's SQL with whitespace normalised."""
+    conn = sqlite3.connect(path)
+    try:
+        shape: dict[str, object] = {}
+        for name, kind, sql in conn.execute(
+            "SELECT name, type, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ):
+            if kind == "table":
+                indexes = {
+                    index: (unique, [c[2] for c in conn.execute(f"PRAGMA index_info({index})")])
+                    for _, index, unique, *_ in conn.execute(f"PRAGMA index_list({name})")
+                }
+                shape[name] = (
+                    conn.execute(f"PRAGMA table_xinfo({name})").fetchall(),
+                    conn.execute(f"PRAGMA foreign_key_list({name})").fetchall(),
+                    {k if not k.startswith("sqlite_") else "auto": v for k, v in indexes.items()},
+                )
+            elif kind == "trigger":
+                shape[name] = " ".join(sql.split())
+        return shape
+    finally:
+        conn.close()
 
 
 def _schema(path: Path) -> list[str]:
@@ -90,6 +135,35 @@ def _schema(path: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT sql FROM sqlite_master ORDER BY name")]
     finally:
         conn.close()
+
+
+def test_the_declared_schema_is_the_one_new_databases_get() -> None:
+    pytest.importorskip("sqlmodel", reason="the schema is declared with SQLModel (test extra)")
+    from quizzer.store import ddl
+    from quizzer.store.models import schema_sql
+
+    assert tuple(schema_sql()) == ddl.SCHEMA, "run: python -m quizzer.store.models"
+
+
+@pytest.mark.parametrize(
+    ("version", "extra"),
+    [(v, "") for v in sorted(SCHEMAS)] + [(3, V3_LAZY_STATS)],
+    ids=[f"v{v}" for v in sorted(SCHEMAS)] + ["v3-with-lazy-stats"],
+)
+def test_every_upgrade_path_ends_at_exactly_the_fresh_schema(
+    tmp_path: Path, version: int, extra: str
+) -> None:
+    fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
+    Store.open(fresh).close()
+    _write(old, version, extra)
+    with Store.open(old) as store:
+        # The aggregates are rebuilt from the history, whatever a lazy copy held.
+        assert store.first_bucket_and_total() == (0, 3)
+        assert sorted(store.card_totals()) == [(1, 2, 1, 9300), (2, 1, 1, 3100)]
+        store.undo(3)  # the triggers are there: an undo is reflected at once
+        assert sorted(store.card_totals()) == [(1, 1, 1, 4200), (2, 1, 1, 3100)]
+    assert _shape(old) == _shape(fresh)
+    assert "meta" not in _shape(fresh)
 
 
 def test_every_version_has_a_step_and_a_frozen_schema() -> None:
@@ -102,14 +176,14 @@ def test_upgrade_keeps_history_and_undo_stays_exact(tmp_path: Path, version: int
     db = tmp_path / "old.db"
     _write(db, version)
     with Store.open(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.pragma("user_version") == SCHEMA_VERSION
+        assert store.pragma("integrity_check") == "ok"
         assert store.reviews_total() == 3
-        rows = store.conn.execute(
+        assert rows(
+            db,
             "SELECT id, card_id, reviewed_at, rating, status, answer, after_stability "
-            "FROM reviews ORDER BY id"
-        ).fetchall()
-        assert [tuple(r) for r in rows] == [
+            "FROM reviews ORDER BY id",
+        ) == [
             (1, 1, 1000, 3, "correct", "0.357", 3.25),
             (2, 2, 800, 3, "ungraded", "", 2.3),
             (3, 1, 1500, 1, "incorrect", "x", 1.5),

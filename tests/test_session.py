@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from helpers import rows
 
 from quizzer.bank.loader import Bank, load_bank
 from quizzer.config import Settings
@@ -40,8 +41,9 @@ def test_correct_number_suggests_good_and_is_stored(store: Store) -> None:
     assert result.status == "correct"
     assert result.suggested == Rating.GOOD
     session.rate()
-    row = store.conn.execute("SELECT rating, status, seed FROM reviews").fetchone()
-    assert tuple(row) == (Rating.GOOD, "correct", ex.seed)
+    assert rows(store.path, "SELECT rating, status, seed FROM reviews") == [
+        (Rating.GOOD, "correct", ex.seed)
+    ]
 
 
 def test_predicted_mistake_gives_its_feedback_and_again(store: Store) -> None:

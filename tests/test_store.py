@@ -7,10 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import rows
 
 from quizzer.model import CardState, ReviewInput
 from quizzer.store.db import Store, StoreError
-from quizzer.store.models import SCHEMA_VERSION
+from quizzer.store.migrations import SCHEMA_VERSION
 
 
 def _digest(path: Path) -> str:
@@ -21,15 +22,14 @@ def test_reviews_survive_reopen_in_wal_mode(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
     with Store.open(db) as store:
         store.record(None, CardState("a", state=1, due=5), ReviewInput(1, 3, "correct", "0.357"))
-        mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
-        timeout = store.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        mode = store.pragma("journal_mode")
+        timeout = store.pragma("busy_timeout")
     assert mode == "wal"
     assert timeout >= 5000
     with Store.open(db) as store:
         assert store.reviews_total() == 1
         assert store.card("a").due == 5
-        row = store.conn.execute("SELECT answer, status, rating FROM reviews").fetchone()
-        assert tuple(row) == ("0.357", "correct", 3)
+    assert rows(db, "SELECT answer, status, rating FROM reviews") == [("0.357", "correct", 3)]
 
 
 def test_random_bytes_are_refused_and_left_untouched(tmp_path: Path) -> None:

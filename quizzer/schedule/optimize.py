@@ -33,10 +33,10 @@ def review_logs(store: Store) -> list[fsrs.ReviewLog]:
     """Every non-cram review as an ``fsrs.ReviewLog``, in the order they were recorded."""
     import fsrs
 
-    rows = store.conn.execute(
-        "SELECT card_id, rating, reviewed_at, duration_ms FROM reviews WHERE NOT cram ORDER BY id"
-    )
-    return [fsrs.ReviewLog(cid, fsrs.Rating(r), from_ms(at), ms) for cid, r, at, ms in rows]
+    return [
+        fsrs.ReviewLog(r.card_id, fsrs.Rating(r.rating), from_ms(r.reviewed_at), r.duration_ms)
+        for r in store.review_log()
+    ]
 
 
 def _by_card(logs: Sequence[fsrs.ReviewLog]) -> dict[int, list[fsrs.ReviewLog]]:

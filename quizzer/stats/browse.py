@@ -63,19 +63,14 @@ def browse_rows(
 
 def question_history(store: Store, question_id: str) -> list[HistoryRow]:
     """Every review of ``question_id``, oldest first."""
-    rows = store.conn.execute(
-        "SELECT r.reviewed_at, r.rating, r.status, r.answer, r.duration_ms, r.cram "
-        "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE c.question_id = ? ORDER BY r.id",
-        (question_id,),
-    )
     return [
         HistoryRow(
-            reviewed_at=from_ms(r["reviewed_at"]),
-            rating=r["rating"],
-            status=r["status"],
-            answer=r["answer"],
-            duration_ms=r["duration_ms"],
-            cram=bool(r["cram"]),
+            reviewed_at=from_ms(r.reviewed_at),
+            rating=r.rating,
+            status=r.status,
+            answer=r.answer,
+            duration_ms=r.duration_ms,
+            cram=r.cram,
         )
-        for r in rows
+        for r in store.history(question_id)
     ]

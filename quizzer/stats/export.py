@@ -47,44 +47,23 @@ CARD_COLUMNS = (
 BATCH = 5000
 
 
-def _iso(column: str) -> str:
-    return f"strftime('%Y-%m-%dT%H:%M:%fZ', {column} / 1000.0, 'unixepoch')"
-
-
 def review_batches(
     store: Store, bank: Bank, since_ms: int | None = None
 ) -> Iterator[list[tuple[object, ...]]]:
     """Every review (taken at or after ``since_ms``) in the order they were recorded, as
     tuples in :data:`COLUMNS` order, a batch at a time."""
-    conn = store.conn
-    due_of: dict[int, str] = {}
-    where, args = "", tuple[int, ...]()
-    if since_ms is not None:
-        where, args = "WHERE reviewed_at >= ?", (since_ms,)
-        # SQLite returns the bare columns of the row holding max(): each card's last review.
-        for card_id, due, _ in conn.execute(
-            f"SELECT card_id, {_iso('after_due')}, max(id) FROM reviews "
-            "WHERE reviewed_at < ? AND NOT cram GROUP BY +card_id",
-            args,
-        ):
-            due_of[card_id] = due
+    due_of: dict[int, str | None] = {} if since_ms is None else store.last_due_before(since_ms)
     topics = {qid: q.topic for qid, q in bank.questions.items()}
     # A dict lookup per row is cheaper than joining cards in SQL.
     ids = {
-        card_id: (qid, topics.get(qid, ""))
-        for card_id, qid in conn.execute("SELECT id, question_id FROM cards")
+        card_id: (qid, topics.get(qid, "")) for card_id, qid in store.card_question_ids().items()
     }
-    states = {s.value: s.label for s in State}
-    cursor = conn.execute(
-        f"SELECT id, card_id, {_iso('reviewed_at')}, rating, status, answer, duration_ms, "
-        f"seed, cram, before_state, after_state, {_iso('after_due')} FROM reviews {where} "
-        "ORDER BY id",
-        args,
-    )
+    states: dict[int, object] = {s.value: s.label for s in State}
     get_due = due_of.get
-    while batch := cursor.fetchmany(BATCH):
+    for batch in store.exported_reviews(since_ms, BATCH):
         rows: list[tuple[object, ...]] = []
         append = rows.append
+        # Unpacked in ExportedReview's field order: the cheapest read of a million rows.
         for rid, card_id, at, rating, status, answer, ms, seed, cram, sb, sa, due in batch:
             before = get_due(card_id, "")
             if not cram:
@@ -114,20 +93,17 @@ def review_batches(
 def card_rows(store: Store, bank: Bank) -> Iterator[tuple[object, ...]]:
     """Every card's current state, as a tuple in :data:`CARD_COLUMNS` order."""
     topics = {qid: q.topic for qid, q in bank.questions.items()}
-    for qid, state, due, last, stability, difficulty, reps, lapses in store.conn.execute(
-        f"SELECT question_id, state, {_iso('due')}, {_iso('last_review')}, stability, "
-        "difficulty, reps, lapses FROM cards ORDER BY question_id"
-    ):
+    for card in store.exported_cards():
         yield (
-            qid,
-            topics.get(qid, ""),
-            state_label(state),
-            due,
-            last,
-            stability,
-            difficulty,
-            reps,
-            lapses,
+            card.question_id,
+            topics.get(card.question_id, ""),
+            state_label(card.state),
+            card.due,
+            card.last_review,
+            card.stability,
+            card.difficulty,
+            card.reps,
+            card.lapses,
         )
 
 

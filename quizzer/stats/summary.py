@@ -8,8 +8,6 @@ answer times, since they were not asked at their due date.
 
 from __future__ import annotations
 
-import itertools
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,14 +17,8 @@ from quizzer.clock import from_ms
 from quizzer.config import Settings
 from quizzer.model import State
 from quizzer.schedule.queue import build_queue
-from quizzer.stats.aggregates import (
-    card_totals,
-    counts_between,
-    ensure_aggregates,
-    first_and_total,
-)
 from quizzer.stats.days import day_boundaries, streaks, study_date
-from quizzer.store.db import Store, StoreError
+from quizzer.store.db import Store
 
 WINDOWS = (7, 30, 365)
 HEATMAP_WEEKS = 26
@@ -84,20 +76,15 @@ def _rate(passed: int, n: int) -> float | None:
 
 def compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stats:
     """Compute the stats page at ``now``."""
-    conn = store.conn
-    try:
-        ensure_aggregates(conn)
-    except sqlite3.Error as exc:
-        raise StoreError(f"could not prepare the stats tables in {store.path}: {exc}") from None
     rollover = settings.rollover_hour
     today = study_date(now, rollover)
 
-    earliest, total = first_and_total(conn)
+    earliest, total = store.first_bucket_and_total()
     first = today - timedelta(days=HEATMAP_WEEKS * 7 - 1)
     if earliest is not None:
         first = min(first, study_date(from_ms(earliest), rollover))
     bounds = day_boundaries(first, today, rollover)
-    counts = counts_between(conn, bounds)
+    counts = store.review_counts_between(bounds)
     current, longest = streaks(counts)
     heat_days = HEATMAP_WEEKS * 7
     daily = [
@@ -136,10 +123,9 @@ def _windows(
 
     The longest window is read from whichever side holds fewer reviews: the window itself,
     or the reviews outside it subtracted from the per-card totals kept by triggers."""
-    conn = store.conn
     topic_of = {
         card_id: (q.topic if (q := bank.questions.get(qid)) else NOT_IN_BANK)
-        for card_id, qid in conn.execute("SELECT id, question_id FROM cards")
+        for card_id, qid in store.card_question_ids().items()
     }
     end = bounds[-1]
     cuts = {f"{d}d": bounds[max(0, len(bounds) - 1 - d)] for d in WINDOWS}
@@ -163,14 +149,9 @@ def _windows(
         scanned = cuts
     else:
         scanned = {w: cut for w, cut in cuts.items() if w != longest}
-        add(longest, [(card_id, *values) for card_id, values in card_totals(conn).items()])
-        outside = conn.execute(
-            "SELECT card_id, count(*), sum(rating > 1), sum(duration_ms) FROM reviews "
-            "WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY +card_id",
-            (cuts[longest], end),
-        ).fetchall()
-        add(longest, outside, sign=-1)
-    per_card = _per_card_in_windows(conn, list(scanned.values()), end).fetchall()
+        add(longest, store.card_totals())
+        add(longest, store.card_sums_outside(cuts[longest], end), sign=-1)
+    per_card = store.card_sums_since(list(scanned.values()), end)
     for i, window in enumerate(scanned):
         add(window, per_card, offset=1 + 3 * i)
 
@@ -195,44 +176,22 @@ def _windows(
     return topics, overall
 
 
-def _per_card_in_windows(conn: sqlite3.Connection, cuts: list[int], end: int) -> sqlite3.Cursor:
-    """One pass over the non-cram reviews in [min(cuts), end): per card, (reviews, passed,
-    duration_ms) since each cut, flattened in the order of ``cuts``."""
-    columns = ", ".join(
-        f"sum(reviewed_at >= {int(c)}), sum(reviewed_at >= {int(c)} AND rating > 1), "
-        f"sum(CASE WHEN reviewed_at >= {int(c)} THEN duration_ms ELSE 0 END)"
-        for c in cuts
-    )
-    # GROUP BY +card_id: grouping through the card_id index would visit rows at random.
-    return conn.execute(
-        f"SELECT card_id, {columns} FROM reviews WHERE NOT cram AND reviewed_at >= ? "
-        "AND reviewed_at < ? GROUP BY +card_id",
-        (min(cuts), end),
-    )
-
-
 def _forecast(store: Store, today: date, rollover: int) -> list[dict[str, object]]:
     """Reviewed cards falling due on each of the next days; overdue ones count for today."""
     bounds = day_boundaries(today, today + timedelta(days=FORECAST_DAYS - 1), rollover)
     bounds[0] = -(2**62)
-    out = []
-    for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-        n = store.conn.execute(
-            "SELECT count(*) FROM cards WHERE due >= ? AND due < ? AND state != 0", (lo, hi)
-        ).fetchone()[0]
-        out.append({"date": (today + timedelta(days=i)).isoformat(), "due": int(n)})
-    return out
+    return [
+        {"date": (today + timedelta(days=i)).isoformat(), "due": n}
+        for i, n in enumerate(store.due_counts(bounds))
+    ]
 
 
 def _states(store: Store, bank: Bank) -> dict[str, int]:
     """Cards per state; "new" counts the bank's questions never reviewed."""
     states = dict.fromkeys((s.label for s in State), 0)
     # A card put back to new by undo is counted with the never-reviewed questions below.
-    rows = store.conn.execute(
-        f"SELECT state, count(*) FROM cards WHERE state != {State.NEW:d} GROUP BY state"
-    )
-    for state, n in rows:
-        states[State(state).label] += n
+    for state, n in store.state_counts().items():
+        states[state.label] += n
     ids = list(bank.questions)
     states["new"] += len(ids) - len(store.known_ids(ids))
     return states
@@ -240,12 +199,12 @@ def _states(store: Store, bank: Bank) -> dict[str, int]:
 
 def _weakest(store: Store, bank: Bank) -> list[WeakQuestion]:
     """The questions with the most lapses (ties: the hardest first)."""
-    rows = store.conn.execute(
-        "SELECT question_id, lapses, reps FROM cards WHERE lapses > 0 "
-        "ORDER BY lapses DESC, difficulty DESC, question_id LIMIT ?",
-        (WEAKEST,),
-    )
     return [
-        WeakQuestion(qid, q.topic if (q := bank.questions.get(qid)) else NOT_IN_BANK, lapses, reps)
-        for qid, lapses, reps in rows
+        WeakQuestion(
+            c.question_id,
+            q.topic if (q := bank.questions.get(c.question_id)) else NOT_IN_BANK,
+            c.lapses,
+            c.reps,
+        )
+        for c in store.most_lapsed(WEAKEST)
     ]

@@ -16,6 +16,7 @@ from pathlib import Path
 from quizzer.errors import QuizzerError
 from quizzer.model import CardState, Rating, ReviewInput, State
 from quizzer.store.migrations import SCHEMA_VERSION, MigrationError, migrate
+from quizzer.store.queries import Queries
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -92,12 +93,14 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Store:
-    """An open quizzer database."""
+class Store(Queries):
+    """An open quizzer database. Every SQL statement quizzer runs is one of its methods
+    (the read queries of stats, export, browse and the optimizer are in
+    :class:`~quizzer.store.queries.Queries`)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
-        self.conn = conn
+        self._conn = conn  # private: every statement is a method of this class
         self._seen: set[str] | None = None
         self._seen_version = -1
 
@@ -175,12 +178,12 @@ class Store:
     @staticmethod
     def _create(conn: sqlite3.Connection) -> None:
         """Create the schema in one transaction, unless another instance just did."""
-        from quizzer.store.models import schema_sql
+        from quizzer.store.ddl import SCHEMA
 
         conn.execute("BEGIN IMMEDIATE")
         try:
             if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-                for statement in schema_sql():
+                for statement in SCHEMA:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except BaseException:
@@ -188,9 +191,21 @@ class Store:
             raise
         conn.execute("COMMIT")
 
+    def backup(self, label: str = "manual") -> Path:
+        """Copy the database into its backups folder now; the new file."""
+        from quizzer.store.backup import backup_file
+
+        return backup_file(self._conn, self.path, label)
+
+    def pragma(self, name: str) -> object:
+        """The value of ``PRAGMA name`` on this connection (for diagnostics and tests)."""
+        if not name.isidentifier():
+            raise ValueError(f"not a pragma name: {name!r}")
+        return self._conn.execute(f"PRAGMA {name}").fetchone()[0]
+
     def close(self) -> None:
         """Close the connection (a WAL checkpoint happens on the last close)."""
-        self.conn.close()
+        self._conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -202,14 +217,14 @@ class Store:
 
     def card(self, question_id: str) -> CardState | None:
         """The card of ``question_id``, or None when it was never reviewed."""
-        row = self.conn.execute(
+        row = self._conn.execute(
             f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?", (question_id,)
         ).fetchone()
         return None if row is None else _card(row)
 
     def cards(self) -> dict[str, CardState]:
         """Every card, keyed by question id."""
-        rows = self.conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards")
+        rows = self._conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards")
         return {r["question_id"]: _card(r) for r in rows}
 
     def due_cards(
@@ -221,7 +236,7 @@ class Store:
         first. Read lazily along the (state, due) index, so a caller that has enough can stop
         after a few rows whatever the size of the collection."""
         streams = [
-            self.conn.execute(
+            self._conn.execute(
                 "SELECT question_id, state, due FROM cards WHERE state = ? AND due < ? "
                 "ORDER BY due",
                 (state, before_ms),
@@ -238,9 +253,9 @@ class Store:
     def seen_ids(self) -> AbstractSet[str]:
         """The question ids reviewed at least once. Cached: re-read only when another
         connection has written to the database (``PRAGMA data_version``)."""
-        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if self._seen is None or version != self._seen_version:
-            rows = self.conn.execute(f"SELECT question_id FROM cards WHERE {_SEEN}")
+            rows = self._conn.execute(f"SELECT question_id FROM cards WHERE {_SEEN}")
             self._seen = {r[0] for r in rows}
             self._seen_version = version
         return self._seen
@@ -250,7 +265,7 @@ class Store:
         up directly; many are answered from :meth:`seen_ids`."""
         if self._seen is None and len(question_ids) <= 500:
             marks = ",".join("?" * len(question_ids))
-            rows = self.conn.execute(
+            rows = self._conn.execute(
                 f"SELECT question_id FROM cards WHERE {_SEEN} AND question_id IN ({marks})",
                 list(question_ids),
             )
@@ -260,7 +275,7 @@ class Store:
 
     def counts_since(self, since_ms: int) -> tuple[int, int]:
         """(reviews of seen cards, new cards introduced) since ``since_ms``, cram excluded."""
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT coalesce(sum(before_state != 0), 0), coalesce(sum(before_state = 0), 0) "
             "FROM reviews WHERE reviewed_at >= ? AND cram = 0",
             (since_ms,),
@@ -269,12 +284,12 @@ class Store:
 
     def reviews_total(self) -> int:
         """How many reviews are stored."""
-        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+        return int(self._conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
 
     def cards_seen(self) -> int:
         """How many questions have been reviewed at least once."""
         return int(
-            self.conn.execute(
+            self._conn.execute(
                 f"SELECT count(*) FROM cards WHERE state != {State.NEW:d}"
             ).fetchone()[0]
         )
@@ -288,7 +303,7 @@ class Store:
         try:
             with self._transaction():
                 card_id = self._upsert_card(after)
-                cur = self.conn.execute(
+                cur = self._conn.execute(
                     "INSERT INTO reviews (card_id, reviewed_at, rating, status, answer, seed, "
                     "duration_ms, cram, before_state, after_state, after_step, "
                     "after_stability, after_difficulty, after_due) "
@@ -323,7 +338,7 @@ class Store:
         Returns the restored state (None when the card had never been reviewed before)."""
         try:
             with self._transaction():
-                row = self.conn.execute(
+                row = self._conn.execute(
                     "SELECT c.question_id, r.before_state, c.reps, c.lapses, r.card_id, "
                     "r.rating, r.cram FROM reviews r JOIN cards c ON c.id = r.card_id "
                     "WHERE r.id = ?",
@@ -332,10 +347,10 @@ class Store:
                 if row is None:
                     raise StoreError(f"review {review_id} is not in {self.path}")
                 qid, card_id = row["question_id"], row["card_id"]
-                self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+                self._conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
                 if row["cram"]:
                     return self.card(qid)
-                previous = self.conn.execute(
+                previous = self._conn.execute(
                     "SELECT after_state, after_step, after_stability, after_difficulty, "
                     "after_due, reviewed_at FROM reviews WHERE card_id = ? AND id < ? "
                     "AND NOT cram ORDER BY id DESC LIMIT 1",
@@ -373,7 +388,7 @@ class Store:
                 self._seen.add(question_id)
 
     def _upsert_card(self, card: CardState) -> int:
-        self.conn.execute(
+        self._conn.execute(
             f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(question_id) DO UPDATE SET state=excluded.state, step=excluded.step, "
             "stability=excluded.stability, difficulty=excluded.difficulty, due=excluded.due, "
@@ -390,26 +405,26 @@ class Store:
                 card.lapses,
             ),
         )
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT id FROM cards WHERE question_id = ?", (card.question_id,)
         ).fetchone()
         return int(row[0])
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
+        return _Transaction(self._conn)
 
 
 class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+        self._conn = conn
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._conn.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         if exc_type is None:
-            self.conn.execute("COMMIT")
+            self._conn.execute("COMMIT")
         else:
-            self.conn.execute("ROLLBACK")
+            self._conn.execute("ROLLBACK")

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this quizzer writes. Version 0 is an empty file."""
 
 
@@ -36,7 +36,52 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_cards_state_due ON cards (state, due)")
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _v1_to_v2, 3: _v2_to_v3}
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    """The stats aggregates become part of the schema, filled from the history: before, they
+    were created on the first stats read, so a database's write cost depended on whether
+    stats were ever shown. Also drops v1's unused ``meta`` table."""
+    conn.execute("DROP TABLE IF EXISTS meta")
+    for trigger in ("stats_review_added", "stats_review_removed"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS stats_buckets")
+    conn.execute("DROP TABLE IF EXISTS stats_cards")
+    for statement in _V4_STATS:
+        conn.execute(statement)
+
+
+# Frozen: the stats tables and triggers exactly as schema v4 declares them.
+_V4_STATS = (
+    "CREATE TABLE stats_buckets (\n\tbucket INTEGER NOT NULL, \n\treviews INTEGER NOT NULL, "
+    "\n\tPRIMARY KEY (bucket)\n)",
+    "CREATE TABLE stats_cards (\n\tcard_id INTEGER NOT NULL, \n\treviews INTEGER NOT NULL, "
+    "\n\tpassed INTEGER NOT NULL, \n\tduration_ms INTEGER NOT NULL, \n\tPRIMARY KEY (card_id)\n)",
+    "INSERT INTO stats_buckets SELECT reviewed_at / 900000, count(*) FROM reviews GROUP BY 1",
+    "INSERT INTO stats_cards SELECT card_id, count(*), sum(rating > 1), sum(duration_ms) "
+    "FROM reviews WHERE NOT cram GROUP BY card_id",
+    """CREATE TRIGGER stats_review_added AFTER INSERT ON reviews BEGIN
+    INSERT INTO stats_buckets VALUES (NEW.reviewed_at / 900000, 1)
+        ON CONFLICT(bucket) DO UPDATE SET reviews = reviews + 1;
+    INSERT INTO stats_cards
+        SELECT NEW.card_id, 1, NEW.rating > 1, NEW.duration_ms WHERE NOT NEW.cram
+        ON CONFLICT(card_id) DO UPDATE SET reviews = reviews + 1,
+            passed = passed + excluded.passed,
+            duration_ms = duration_ms + excluded.duration_ms;
+END""",
+    """CREATE TRIGGER stats_review_removed AFTER DELETE ON reviews BEGIN
+    UPDATE stats_buckets SET reviews = reviews - 1
+        WHERE bucket = OLD.reviewed_at / 900000;
+    UPDATE stats_cards SET reviews = reviews - 1, passed = passed - (OLD.rating > 1),
+            duration_ms = duration_ms - OLD.duration_ms
+        WHERE card_id = OLD.card_id AND NOT OLD.cram;
+END""",
+)
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _v1_to_v2,
+    3: _v2_to_v3,
+    4: _v3_to_v4,
+}
 """The step that upgrades a database to each version from the one before."""
 
 

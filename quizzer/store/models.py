@@ -1,17 +1,26 @@
-"""The database schema, declared with SQLModel.
+"""The database schema, declared with SQLModel: the one definition of every table.
 
-SQLModel creates and migrates the schema; the per-review hot path (:mod:`quizzer.store.db`)
-talks to SQLite directly, so a daily start does not pay ~0.5 s to import SQLAlchemy.
+quizzer does not need SQLModel at run time. ``python -m quizzer.store.models`` compiles these
+classes (and the stats triggers below) into :mod:`quizzer.store.ddl`, which a new database is
+created from, and a test fails when the two disagree. Migrations hold their own frozen SQL;
+another test checks that every upgrade path ends at exactly the schema declared here.
+
 Times are integer milliseconds since the Unix epoch (UTC): compact and fast to group by day.
-Card state 0 means "new" (never reviewed); 1-3 are FSRS's Learning, Review, Relearning.
+A card's ``state`` is a :class:`quizzer.model.State`, a review's ``rating`` a
+:class:`quizzer.model.Rating` and its ``status`` a :class:`quizzer.model.Status`.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from quizzer.store.migrations import SCHEMA_VERSION as SCHEMA_VERSION
+BUCKET_MS = 15 * 60 * 1000
+"""The width of a ``stats_buckets`` bucket. Every time zone offset and rollover hour falls on
+a 15-minute boundary, so a study day is an exact sum of buckets."""
 
 
 class Card(SQLModel, table=True):
@@ -60,19 +69,52 @@ class Review(SQLModel, table=True):
     after_due: int | None = None
 
 
-class Meta(SQLModel, table=True):
-    """Key/value facts about the database (last backup, FSRS parameters...)."""
+class StatsBucket(SQLModel, table=True):
+    """Reviews per 15-minute bucket (``reviewed_at // BUCKET_MS``), kept by triggers, so the
+    stats page sums a few thousand rows instead of scanning every review."""
 
-    __tablename__ = "meta"
+    __tablename__ = "stats_buckets"
 
-    key: str = Field(primary_key=True)
-    value: str
+    bucket: int | None = Field(default=None, primary_key=True)
+    reviews: int
+
+
+class StatsCard(SQLModel, table=True):
+    """All-time non-cram (reviews, passed, duration) per card, kept by triggers."""
+
+    __tablename__ = "stats_cards"
+
+    card_id: int | None = Field(default=None, primary_key=True)
+    reviews: int
+    passed: int
+    duration_ms: int
+
+
+TRIGGERS = (
+    f"""CREATE TRIGGER stats_review_added AFTER INSERT ON reviews BEGIN
+    INSERT INTO stats_buckets VALUES (NEW.reviewed_at / {BUCKET_MS}, 1)
+        ON CONFLICT(bucket) DO UPDATE SET reviews = reviews + 1;
+    INSERT INTO stats_cards
+        SELECT NEW.card_id, 1, NEW.rating > 1, NEW.duration_ms WHERE NOT NEW.cram
+        ON CONFLICT(card_id) DO UPDATE SET reviews = reviews + 1,
+            passed = passed + excluded.passed,
+            duration_ms = duration_ms + excluded.duration_ms;
+END""",
+    f"""CREATE TRIGGER stats_review_removed AFTER DELETE ON reviews BEGIN
+    UPDATE stats_buckets SET reviews = reviews - 1
+        WHERE bucket = OLD.reviewed_at / {BUCKET_MS};
+    UPDATE stats_cards SET reviews = reviews - 1, passed = passed - (OLD.rating > 1),
+            duration_ms = duration_ms - OLD.duration_ms
+        WHERE card_id = OLD.card_id AND NOT OLD.cram;
+END""",
+)
+"""Keep the stats tables in step with ``reviews`` inside the transaction that inserts or
+deletes a review, so an undo is reflected exactly. ``stats_cards`` leaves cram reviews out:
+it holds what retention measures."""
 
 
 def schema_sql() -> list[str]:
-    """The ``CREATE TABLE`` and ``CREATE INDEX`` statements of the current schema, for
-    :class:`quizzer.store.db.Store` to run inside its own transaction (so two instances
-    creating the same new file cannot race)."""
+    """The ``CREATE`` statements of the current schema: tables, indexes, then triggers."""
     from sqlalchemy.dialects import sqlite
     from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -82,4 +124,27 @@ def schema_sql() -> list[str]:
         statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             statements.append(str(CreateIndex(index).compile(dialect=dialect)))
-    return statements
+    return [*statements, *TRIGGERS]
+
+
+def ddl_module() -> str:
+    """The source of :mod:`quizzer.store.ddl` for the current schema."""
+    lines = [
+        '"""The schema as SQL, generated from :mod:`quizzer.store.models` by',
+        "``python -m quizzer.store.models``: do not edit by hand.",
+        "",
+        "A new database is created from these statements, so opening one never imports",
+        'SQLModel or SQLAlchemy."""',
+        "",
+        "SCHEMA = (",
+        *(f"    {statement!r}," for statement in schema_sql()),
+        ")",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    target = Path(__file__).with_name("ddl.py")
+    target.write_text(ddl_module(), encoding="utf-8")
+    print(f"wrote {target}", file=sys.stderr)

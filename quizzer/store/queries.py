@@ -1,0 +1,250 @@
+"""The read queries of the stats page, the export, the browser and the optimizer.
+
+They are methods of :class:`quizzer.store.db.Store` (through :class:`Queries`), so every SQL
+statement of quizzer lives in this package. Each returns named rows, never bare tuples whose
+meaning depends on a column list elsewhere.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+from quizzer.model import State
+
+BUCKET_MS = 15 * 60 * 1000
+"""The width of a ``stats_buckets`` bucket. Every time zone offset and rollover hour falls on
+a 15-minute boundary, so a study day is an exact sum of buckets."""
+
+
+class CardSums(NamedTuple):
+    """Non-cram reviews of one card: how many, how many passed (rated above Again), and
+    the time spent answering them."""
+
+    card_id: int
+    reviews: int
+    passed: int
+    duration_ms: int
+
+
+class LapsedCard(NamedTuple):
+    """A card that lapsed: its question, lapses and repetitions."""
+
+    question_id: str
+    lapses: int
+    reps: int
+
+
+class PastReview(NamedTuple):
+    """One stored review of a question, as the browser shows it."""
+
+    reviewed_at: int
+    rating: int
+    status: str
+    answer: str
+    duration_ms: int
+    cram: bool
+
+
+class LoggedReview(NamedTuple):
+    """What the FSRS optimizer needs of one non-cram review."""
+
+    card_id: int
+    rating: int
+    reviewed_at: int
+    duration_ms: int
+
+
+class ExportedReview(NamedTuple):
+    """One review as exported; times are ISO 8601 UTC text formatted by SQLite."""
+
+    review_id: int
+    card_id: int
+    reviewed_at: str
+    rating: int
+    status: str
+    answer: str
+    duration_ms: int
+    seed: int | None
+    cram: int
+    before_state: int
+    after_state: int
+    after_due: str | None
+
+
+class ExportedCard(NamedTuple):
+    """One card's current state as exported; times are ISO 8601 UTC text."""
+
+    question_id: str
+    state: int
+    due: str | None
+    last_review: str | None
+    stability: float | None
+    difficulty: float | None
+    reps: int
+    lapses: int
+
+
+def _iso(column: str) -> str:
+    return f"strftime('%Y-%m-%dT%H:%M:%fZ', {column} / 1000.0, 'unixepoch')"
+
+
+def _named(cursor: sqlite3.Cursor, row_type: type[tuple[object, ...]]) -> sqlite3.Cursor:
+    """Make ``cursor`` return ``row_type`` rows (its fields are the selected columns)."""
+    make = row_type._make  # type: ignore[attr-defined]
+    cursor.row_factory = lambda _cursor, row: make(row)
+    return cursor
+
+
+class Queries:
+    """Read-only queries over an open connection (mixed into the store)."""
+
+    _conn: sqlite3.Connection
+
+    # -- stats ---------------------------------------------------------------------------
+
+    def first_bucket_and_total(self) -> tuple[int | None, int]:
+        """(epoch ms of the earliest review's 15-minute bucket or None, reviews stored)."""
+        row = self._conn.execute(
+            "SELECT min(bucket) AS first, coalesce(sum(reviews), 0) AS total "
+            "FROM stats_buckets WHERE reviews > 0"
+        ).fetchone()
+        first = row["first"]
+        return (None if first is None else first * BUCKET_MS), int(row["total"])
+
+    def review_counts_between(self, boundaries: Sequence[int]) -> list[int]:
+        """Reviews between each pair of consecutive epoch-ms ``boundaries`` (study days)."""
+        marks = [b // BUCKET_MS for b in boundaries]
+        # One statement for every day: years of history would otherwise cost a query a day.
+        rows = self._conn.execute(
+            "SELECT (SELECT coalesce(sum(reviews), 0) FROM stats_buckets "
+            "WHERE bucket >= value ->> 0 AND bucket < value ->> 1) AS n "
+            "FROM json_each(?) ORDER BY key",
+            (json.dumps(list(itertools.pairwise(marks))),),
+        )
+        return [int(r["n"]) for r in rows]
+
+    def card_totals(self) -> list[CardSums]:
+        """All-time non-cram sums per card (kept by triggers), cards with reviews only."""
+        cursor = self._conn.execute(
+            "SELECT card_id, reviews, passed, duration_ms FROM stats_cards WHERE reviews > 0"
+        )
+        return list(_named(cursor, CardSums))
+
+    def card_sums_outside(self, start_ms: int, end_ms: int) -> list[CardSums]:
+        """Per card, the non-cram reviews before ``start_ms`` or from ``end_ms`` on."""
+        cursor = self._conn.execute(
+            "SELECT card_id, count(*), sum(rating > 1), sum(duration_ms) FROM reviews "
+            "WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY +card_id",
+            (start_ms, end_ms),
+        )
+        return list(_named(cursor, CardSums))
+
+    def card_sums_since(self, cuts: Sequence[int], end_ms: int) -> list[tuple[int, ...]]:
+        """One pass over the non-cram reviews in [min(cuts), end_ms): per card, ``(card_id,
+        reviews, passed, duration_ms`` since each cut in turn ``...)``, flattened."""
+        columns = ", ".join(
+            f"sum(reviewed_at >= {int(c)}), sum(reviewed_at >= {int(c)} AND rating > 1), "
+            f"sum(CASE WHEN reviewed_at >= {int(c)} THEN duration_ms ELSE 0 END)"
+            for c in cuts
+        )
+        # GROUP BY +card_id: grouping through the card_id index would visit rows at random.
+        cursor = self._conn.execute(
+            f"SELECT card_id, {columns} FROM reviews WHERE NOT cram AND reviewed_at >= ? "
+            "AND reviewed_at < ? GROUP BY +card_id",
+            (min(cuts), end_ms),
+        )
+        cursor.row_factory = None
+        return cursor.fetchall()
+
+    def card_question_ids(self) -> dict[int, str]:
+        """Every card's question id, keyed by card id."""
+        rows = self._conn.execute("SELECT id, question_id FROM cards")
+        return {r["id"]: r["question_id"] for r in rows}
+
+    def due_counts(self, boundaries: Sequence[int]) -> list[int]:
+        """Reviewed cards falling due between each pair of consecutive ``boundaries``."""
+        return [
+            int(
+                self._conn.execute(
+                    "SELECT count(*) FROM cards WHERE due >= ? AND due < ? AND state != ?",
+                    (lo, hi, State.NEW),
+                ).fetchone()[0]
+            )
+            for lo, hi in itertools.pairwise(boundaries)
+        ]
+
+    def state_counts(self) -> dict[State, int]:
+        """Reviewed cards per state (cards put back to new by undo are not counted)."""
+        rows = self._conn.execute(
+            "SELECT state, count(*) AS n FROM cards WHERE state != ? GROUP BY state",
+            (State.NEW,),
+        )
+        return {State(r["state"]): int(r["n"]) for r in rows}
+
+    def most_lapsed(self, limit: int) -> list[LapsedCard]:
+        """The ``limit`` cards with the most lapses (ties: the hardest, then by id)."""
+        cursor = self._conn.execute(
+            "SELECT question_id, lapses, reps FROM cards WHERE lapses > 0 "
+            "ORDER BY lapses DESC, difficulty DESC, question_id LIMIT ?",
+            (limit,),
+        )
+        return list(_named(cursor, LapsedCard))
+
+    # -- browse and optimize -------------------------------------------------------------
+
+    def history(self, question_id: str) -> list[PastReview]:
+        """Every review of ``question_id``, oldest first."""
+        cursor = self._conn.execute(
+            "SELECT r.reviewed_at, r.rating, r.status, r.answer, r.duration_ms, r.cram "
+            "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE c.question_id = ? "
+            "ORDER BY r.id",
+            (question_id,),
+        )
+        return [row._replace(cram=bool(row.cram)) for row in _named(cursor, PastReview)]
+
+    def review_log(self) -> list[LoggedReview]:
+        """Every non-cram review, in the order they were recorded."""
+        cursor = self._conn.execute(
+            "SELECT card_id, rating, reviewed_at, duration_ms FROM reviews WHERE NOT cram "
+            "ORDER BY id"
+        )
+        return list(_named(cursor, LoggedReview))
+
+    # -- export --------------------------------------------------------------------------
+
+    def last_due_before(self, since_ms: int) -> dict[int, str | None]:
+        """Per card, the due date (ISO text) set by its last non-cram review before
+        ``since_ms``: what the first exported review of that card was asked against."""
+        # SQLite returns the bare columns of the row holding max(): each card's last review.
+        rows = self._conn.execute(
+            f"SELECT card_id, {_iso('after_due')} AS due, max(id) FROM reviews "
+            "WHERE reviewed_at < ? AND NOT cram GROUP BY +card_id",
+            (since_ms,),
+        )
+        return {r["card_id"]: r["due"] for r in rows}
+
+    def exported_reviews(self, since_ms: int | None, batch: int) -> Iterator[list[ExportedReview]]:
+        """Every review (taken at or after ``since_ms``) in the order recorded, ``batch``
+        at a time."""
+        where, args = ("WHERE reviewed_at >= ?", (since_ms,)) if since_ms is not None else ("", ())
+        cursor = self._conn.execute(
+            f"SELECT id, card_id, {_iso('reviewed_at')}, rating, status, answer, duration_ms, "
+            f"seed, cram, before_state, after_state, {_iso('after_due')} FROM reviews {where} "
+            "ORDER BY id",
+            args,
+        )
+        _named(cursor, ExportedReview)
+        while rows := cursor.fetchmany(batch):
+            yield rows
+
+    def exported_cards(self) -> Iterator[ExportedCard]:
+        """Every card's current state, by question id."""
+        cursor = self._conn.execute(
+            f"SELECT question_id, state, {_iso('due')}, {_iso('last_review')}, stability, "
+            "difficulty, reps, lapses FROM cards ORDER BY question_id"
+        )
+        return iter(_named(cursor, ExportedCard))
