@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from quizzer.model import State
@@ -238,6 +238,59 @@ class Queries:
             args,
         )
         _named(cursor, ExportedReview)
+        while rows := cursor.fetchmany(batch):
+            yield rows
+
+    def exported_csv(
+        self, card_heads: Mapping[int, str], since_ms: int | None, batch: int
+    ) -> Iterator[list[tuple[str, int, int, str]]]:
+        """Every review (taken at or after ``since_ms``) in the order recorded, ``batch`` at a
+        time, as ``(text, card_id, cram, due_after)``: ``text`` is the review's CSV line up to
+        and including the comma before ``due_before``: its id, ``card_heads[card_id]`` (the
+        card's CSV-quoted question id and topic), the time, rating, status, the answer
+        (quoted as Python's csv module would), duration, seed, cram and both states. SQLite
+        builds the text, so Python handles one string per review, not twelve values."""
+        self._conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS export_heads (card_id INTEGER PRIMARY KEY, head TEXT)"
+        )
+        self._conn.execute("DELETE FROM temp.export_heads")
+        self._conn.executemany("INSERT INTO temp.export_heads VALUES (?, ?)", card_heads.items())
+        special = "'*[,\"' || char(10) || char(13) || ']*'"
+        answer = (
+            f"CASE WHEN r.answer GLOB {special} "
+            "THEN '\"' || replace(r.answer, '\"', '\"\"') || '\"' ELSE r.answer END"
+        )
+
+        def label(column: str) -> str:
+            names = " ".join(f"WHEN {s.value} THEN '{s.label}'" for s in State)
+            return f"CASE {column} {names} ELSE {column} END"
+
+        text = " || ',' || ".join(
+            [
+                "r.id",
+                "h.head",
+                _iso("r.reviewed_at"),
+                "r.rating",
+                "r.status",
+                answer,
+                "r.duration_ms",
+                "coalesce(r.seed, '')",
+                "CASE r.cram WHEN 1 THEN 'True' ELSE 'False' END",
+                label("r.before_state"),
+                label("r.after_state"),
+                "''",
+            ]
+        )
+        where, args = (
+            ("WHERE r.reviewed_at >= ?", (since_ms,)) if since_ms is not None else ("", ())
+        )
+        cursor = self._conn.execute(
+            f"SELECT {text}, r.card_id, r.cram, coalesce({_iso('r.after_due')}, '') "
+            f"FROM reviews r JOIN temp.export_heads h ON h.card_id = r.card_id {where} "
+            "ORDER BY r.id",
+            args,
+        )
+        cursor.row_factory = None
         while rows := cursor.fetchmany(batch):
             yield rows
 
