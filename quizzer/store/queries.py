@@ -30,6 +30,17 @@ class CardSums(NamedTuple):
     duration_ms: int
 
 
+class GroupSums(NamedTuple):
+    """Non-cram reviews of a group of cards (at one level of a window, for
+    ``group_sums_since``): how many, how many passed, and the time spent answering."""
+
+    group: int
+    level: int
+    reviews: int
+    passed: int
+    duration_ms: int
+
+
 class LapsedCard(NamedTuple):
     """A card that lapsed: its question, lapses and repetitions."""
 
@@ -134,31 +145,42 @@ class Queries:
         )
         return list(_named(cursor, CardSums))
 
-    def card_sums_outside(self, start_ms: int, end_ms: int) -> list[CardSums]:
-        """Per card, the non-cram reviews before ``start_ms`` or from ``end_ms`` on."""
+    def set_groups(self, groups: Mapping[int, int]) -> None:
+        """Assign each card (by id) to a group (a small integer, e.g. its topic's index) for
+        the ``group_*`` sums; every card needs one. The mapping is given
+        to SQLite as a function, not a table: showing stats must not write, even to a
+        temporary table (a read-only connection refuses that too)."""
+        self._conn.create_function("stat_group", 1, groups.get, deterministic=True)
+
+    def group_totals(self) -> list[GroupSums]:
+        """All-time non-cram sums per group (from the per-card sums kept by triggers)."""
         cursor = self._conn.execute(
-            "SELECT card_id, count(*), sum(rating > 1), sum(duration_ms) FROM reviews "
-            "WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY +card_id",
+            "SELECT stat_group(card_id) AS grp, 0, sum(reviews), sum(passed), sum(duration_ms) "
+            "FROM stats_cards GROUP BY grp"
+        )
+        return list(_named(cursor, GroupSums))
+
+    def group_sums_outside(self, start_ms: int, end_ms: int) -> list[GroupSums]:
+        """Per group, the non-cram reviews before ``start_ms`` or from ``end_ms`` on."""
+        cursor = self._conn.execute(
+            "SELECT stat_group(card_id) AS grp, 0, count(*), sum(rating > 1), sum(duration_ms) "
+            "FROM reviews WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY grp",
             (start_ms, end_ms),
         )
-        return list(_named(cursor, CardSums))
+        return list(_named(cursor, GroupSums))
 
-    def card_sums_since(self, cuts: Sequence[int], end_ms: int) -> list[tuple[int, ...]]:
-        """One pass over the non-cram reviews in [min(cuts), end_ms): per card, ``(card_id,
-        reviews, passed, duration_ms`` since each cut in turn ``...)``, flattened."""
-        columns = ", ".join(
-            f"sum(reviewed_at >= {int(c)}), sum(reviewed_at >= {int(c)} AND rating > 1), "
-            f"sum(CASE WHEN reviewed_at >= {int(c)} THEN duration_ms ELSE 0 END)"
-            for c in cuts
-        )
-        # GROUP BY +card_id: grouping through the card_id index would visit rows at random.
+    def group_sums_since(self, cuts: Sequence[int], end_ms: int) -> list[GroupSums]:
+        """One pass over the non-cram reviews in [cuts[0], end_ms), ``cuts`` ascending: per
+        group and level, where a review's level is how many of ``cuts[1:]`` it is at or
+        after (so the sums since ``cuts[i]`` are those of the levels >= i)."""
+        level = " + ".join(f"(reviewed_at >= {int(c)})" for c in cuts[1:]) or "0"
         cursor = self._conn.execute(
-            f"SELECT card_id, {columns} FROM reviews WHERE NOT cram AND reviewed_at >= ? "
-            "AND reviewed_at < ? GROUP BY +card_id",
-            (min(cuts), end_ms),
+            f"SELECT stat_group(card_id) AS grp, {level} AS level, count(*), sum(rating > 1), "
+            "sum(duration_ms) FROM reviews WHERE NOT cram AND reviewed_at >= ? "
+            "AND reviewed_at < ? GROUP BY grp, level",
+            (cuts[0], end_ms),
         )
-        cursor.row_factory = None
-        return cursor.fetchall()
+        return list(_named(cursor, GroupSums))
 
     def card_question_ids(self) -> dict[int, str]:
         """Every card's question id, keyed by card id."""
