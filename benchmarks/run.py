@@ -108,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return stats_bench.run(quick)
 
+    def hostile() -> list[dict]:
+        from benchmarks import hostile_bench
+
+        return hostile_bench.run(quick)
+
     for name, bench in [
         ("startup", startup),
         ("interaction", interaction),
@@ -115,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         ("bank", bank),
         ("check", check),
         ("stats", stats),
+        ("hostile", hostile),
     ]:
         if args.only is None or name in args.only:
             _group(name, bench)

@@ -41,6 +41,14 @@ config_app = typer.Typer(help="Show or change the settings.", invoke_without_com
 app.add_typer(config_app, name="config")
 
 
+def echo(message: str, err: bool = False) -> None:
+    """Print a line whose parts may come from a bank, the database or the user: control
+    characters are shown escaped (see :mod:`quizzer.safe_text`)."""
+    from quizzer.safe_text import clean
+
+    typer.echo(clean(message), err=err)
+
+
 def fail(message: str, code: int = ExitCode.USER_ERROR) -> NoReturn:
     """Print one clear error line to stderr and exit with ``code``."""
     typer.echo(format_error(message), err=True)
@@ -49,7 +57,7 @@ def fail(message: str, code: int = ExitCode.USER_ERROR) -> NoReturn:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"quizzer {__version__}")
+        echo(f"quizzer {__version__}")
         raise typer.Exit()
 
 
@@ -140,10 +148,10 @@ def drill(
         if session.finished:
             due = session.next_due()
             when = f"; next question due {due.astimezone():%Y-%m-%d %H:%M}" if due else ""
-            typer.echo(f"Nothing is due{when}.")
+            echo(f"Nothing is due{when}.")
             return
         count = run_plain(session, sys.stdin, sys.stdout)
-    typer.echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
+    echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
 
 
 @app.command()
@@ -158,7 +166,7 @@ def stats(
     with ws.open() as c:
         data = compute(c.store, c.bank, c.clock(), c.settings)
     if as_json:
-        typer.echo(json.dumps(data.as_json(), indent=2))
+        echo(json.dumps(data.as_json(), indent=2))
         return
     from rich.console import Console
 
@@ -178,11 +186,21 @@ def export_reviews(
         str | None,
         typer.Option(help="Only reviews from this date or instant on (ISO 8601, local time)."),
     ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV cells exactly as stored: no ' before a leading = + - @ (see README).",
+        ),
+    ] = False,
 ) -> None:
     """Export every review (question, topic, time in UTC, rating, answer, duration, seed,
-    due before/after); JSON also holds the current card states."""
+    due before/after); JSON also holds the current card states. CSV text cells that a
+    spreadsheet would run as a formula get a leading ' unless --raw."""
     from quizzer.clock import parse_instant, to_ms
+    from quizzer.safe_text import SafeStream
     from quizzer.stats.export import FORMATS, export
+    from quizzer.stats.output import output_file
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}", ExitCode.USAGE)
@@ -193,21 +211,22 @@ def export_reviews(
     with ws.open() as c:
         store, bank = c.store, c.bank
         if output is None:
-            with _progress(show, store.reviews_total()) as progress:
-                export(store, bank, sys.stdout, fmt, since_ms, progress)
+            # On a terminal the data is shown, so stored text is shown escaped there too.
+            out = SafeStream(sys.stdout) if sys.stdout.isatty() else sys.stdout
+            try:
+                with _progress(show, store.reviews_total()) as progress:
+                    export(store, bank, out, fmt, since_ms, progress, raw)  # type: ignore[arg-type]
+                sys.stdout.flush()
+            except BrokenPipeError:  # `quizzer export | head`: the reader has all it wanted
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return
+            except OSError as exc:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                fail(f"cannot write to standard output: {exc.strerror}")
             return
-        tmp = output.with_name(f".{output.name}.tmp")
-        try:
-            with (
-                tmp.open("w", encoding="utf-8", newline="") as out,
-                _progress(show, store.reviews_total()) as progress,
-            ):
-                count = export(store, bank, out, fmt, since_ms, progress)
-            tmp.replace(output)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            fail(f"cannot write {output}: {exc.strerror}")
-    typer.echo(f"{count} review{'s' if count != 1 else ''} written to {output}", err=True)
+        with output_file(output) as out, _progress(show, store.reviews_total()) as progress:
+            count = export(store, bank, out, fmt, since_ms, progress, raw)
+    echo(f"{count} review{'s' if count != 1 else ''} written to {output}", err=True)
 
 
 @contextmanager
@@ -242,11 +261,11 @@ def config_show(ctx: typer.Context) -> None:
         shown = ", ".join(f"{v:.4g}" for v in value) if isinstance(value, list) else str(value)
         table.add_row(key, shown or "(defaults)", meaning)
     console = Console(soft_wrap=True)
-    console.print(f"config file: {ws.config_path}")
+    console.print(f"config file: {ws.config_path}", markup=False)
     console.print(table)
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings={"ignore_unknown_options": True})
 def config_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Setting name (see `quizzer config`).")],
@@ -258,7 +277,7 @@ def config_set(
     ws: Workspace = ctx.find_root().obj
     updated = ws.settings().with_value(key, value)
     save_settings(ws.config_path, updated)
-    typer.echo(f"{key} = {getattr(updated, key)} (saved to {ws.config_path})")
+    echo(f"{key} = {getattr(updated, key)} (saved to {ws.config_path})")
 
 
 @app.command()
@@ -308,7 +327,7 @@ def optimize(
     from quizzer.config import save_settings
 
     save_settings(ws.config_path, replace(settings, fsrs_parameters=new))
-    out.print(f"Saved to {ws.config_path}.")
+    out.print(f"Saved to {ws.config_path}.", markup=False)
 
 
 CHECK_EXIT = {
@@ -320,17 +339,32 @@ CHECK_EXIT = {
 """``quizzer check``'s exit status for each verdict (ungraded answers exit 1)."""
 
 
-@app.command("check")
+@app.command("check", context_settings={"ignore_unknown_options": True})
 def check_answer(
     ctx: typer.Context,
     question_id: Annotated[str, typer.Argument(metavar="ID", help="Question id.")],
-    answer: Annotated[str, typer.Argument(help="Your answer, as you would type it.")],
+    answer: Annotated[str | None, typer.Argument(help="Your answer, as you would type it.")] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            "-f",
+            metavar="F",
+            help="Read the answer from file F ('-' for stdin): a derivation, one step per line.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for the question's parameters.")] = 0,
 ) -> None:
     """Check an answer without recording it. Exit 0 correct, 1 incorrect, 2 invalid."""
     from quizzer.bank.params import draw
     from quizzer.check import check
+    from quizzer.plain import format_marks
 
+    if (answer is None) == (file is None):
+        fail("give the answer as an argument or with --file F (not both)", ExitCode.USAGE)
+    if file is not None:
+        answer = _read_answer_file(file)
+    assert answer is not None
     bank = ctx.obj.bank()
     question = bank.questions.get(question_id)
     if question is None:
@@ -338,11 +372,36 @@ def check_answer(
     params = draw(question, seed)
     verdict = check(question.answer, answer, params, mistakes=question.mistakes)
     if params:
-        typer.echo("params: " + ", ".join(f"{k} = {v}" for k, v in params.items()))
-    if verdict.interpreted:
-        typer.echo(f"read as: {verdict.interpreted}")
-    typer.echo(f"{verdict.status}: {verdict.feedback}".rstrip(": "))
+        echo("params: " + ", ".join(f"{k} = {v}" for k, v in params.items()))
+    if verdict.lines:
+        echo("\n".join(format_marks(verdict.lines)))
+    elif verdict.interpreted:
+        echo(f"read as: {verdict.interpreted}")
+    echo(f"{verdict.status}: {verdict.feedback}".rstrip(": "))
     raise typer.Exit(CHECK_EXIT.get(verdict.status, ExitCode.USER_ERROR))
+
+
+ANSWER_FILE_LIMIT = 64 * 1024
+"""Bytes read from an answer file; the checker's own caps are far lower."""
+
+
+def _read_answer_file(name: str) -> str:
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(ANSWER_FILE_LIMIT + 1)
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read(ANSWER_FILE_LIMIT + 1)
+    except OSError as exc:
+        fail(f"cannot read the answer file {name}: {exc.strerror or exc}", ExitCode.USAGE)
+    if len(data) > ANSWER_FILE_LIMIT:
+        fail(
+            f"the answer file {name} is larger than {ANSWER_FILE_LIMIT // 1024} KiB", ExitCode.USAGE
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        fail(f"the answer file {name} is not UTF-8 text", ExitCode.USAGE)
 
 
 @app.command()
@@ -361,7 +420,19 @@ def demo(
 
     if device not in DEVICES:
         fail(f"--device must be one of {', '.join(DEVICES)}, not {device!r}", ExitCode.USAGE)
-    raise typer.Exit(run_demo(ctx.obj.bank(), question_id, device, seed))
+    ws: Workspace = ctx.obj
+    python = ws.settings().demo_python or None
+    raise typer.Exit(run_demo(ws.bank(), question_id, device, seed, ask=_ask, python=python))
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on stderr, answered on stdin; no (the default) at end of input."""
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer:
+        sys.stderr.write("\n")
+    return answer.strip().lower() in ("y", "yes")
 
 
 @app.command()
@@ -380,7 +451,7 @@ def backup(ctx: typer.Context) -> None:
     """Copy the database into the backups folder next to it, now."""
     with ctx.obj.store() as store:
         path = store.backup()
-    typer.echo(f"Backed up {store.path} to {path}")
+    echo(f"Backed up {store.path} to {path}")
 
 
 @app.command()
@@ -395,7 +466,7 @@ def restore(
     db_path = ctx.obj.db_path
     safety = restore_file(db_path, file)
     saved = f"; the database it replaced is saved as {safety}" if safety else ""
-    typer.echo(f"Restored {file} into {db_path}{saved}")
+    echo(f"Restored {file} into {db_path}{saved}")
 
 
 @bank_app.command("list")
@@ -408,7 +479,9 @@ def bank_list(
     questions = bank.select(topic)
     if not questions:
         fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
-    rows = [(q.id, q.topic, q.kind, "yes" if q.demo else "") for q in questions]
+    from quizzer.safe_text import clean
+
+    rows = [(clean(q.id), clean(q.topic), q.kind, "yes" if q.demo else "") for q in questions]
     sys.stdout.writelines(_columns([("id", "topic", "kind", "demo"), *rows]))
 
 
@@ -443,10 +516,10 @@ def bank_check(
     bank = load_bank(dirs, cache=paths.cache_dir())
     problems = [str(e) for e in bank.errors] + [str(p) for p in _validate_with_progress(bank)]
     for line in problems:
-        typer.echo(line, err=True)
+        echo(line, err=True)
     if problems:
         fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
-    typer.echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}")
+    echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}")
 
 
 def _validate_with_progress(bank: Bank) -> list[Problem]:
@@ -478,7 +551,7 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("QUIZZER_DEBUG"):
             raise
-        typer.echo(
+        echo(
             f"quizzer: internal error: {type(exc).__name__}: {exc} "
             "(set QUIZZER_DEBUG=1 for a traceback)",
             err=True,

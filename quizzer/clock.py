@@ -10,6 +10,12 @@ import os
 from datetime import UTC, datetime, timedelta
 
 from quizzer.errors import QuizzerError
+from quizzer.safe_text import clip
+
+EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""Instants quizzer accepts: FSRS schedules up to a century ahead, and day arithmetic near
+year 1 or 9999 would overflow ``datetime``."""
 
 
 class ClockError(QuizzerError, ValueError):
@@ -29,11 +35,19 @@ def parse_instant(text: str, where: str = "timestamp") -> datetime:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ClockError(
-            f"{where}: {text!r} is not an ISO 8601 timestamp (e.g. 2026-01-31T09:00)"
+            f"{where}: {clip(text, 60)!r} is not an ISO 8601 timestamp (e.g. 2026-01-31T09:00)"
         ) from None
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value.astimezone(UTC)
+    if not EARLIEST.year <= value.year <= LATEST.year - 1:
+        raise ClockError(
+            f"{where}: {clip(text, 60)!r} is outside the years quizzer can schedule in "
+            f"({EARLIEST.year}-{LATEST.year - 1})"
+        )
+    try:
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return value.astimezone(UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ClockError(f"{where}: {clip(text, 60)!r} cannot be read as a local time") from None
 
 
 def day_start(instant: datetime, rollover_hour: int = 4) -> datetime:

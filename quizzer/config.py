@@ -26,21 +26,37 @@ class Settings:
     backups_keep: int = 7
     fuzz: bool = True
     fsrs_parameters: list[float] = field(default_factory=list)
+    demo_python: str = ""
 
     def validate(self) -> Settings:
-        """Raise ConfigError naming the first value that is out of range."""
-        checks = {
-            "desired_retention": 0.7 <= self.desired_retention <= 0.99,
-            "new_per_day": self.new_per_day >= 0,
-            "max_reviews_per_day": self.max_reviews_per_day >= 1,
-            "rollover_hour": 0 <= self.rollover_hour <= 23,
-            "learn_ahead_minutes": 0 <= self.learn_ahead_minutes <= 24 * 60,
-            "backups_keep": self.backups_keep >= 0,
-            "fsrs_parameters": len(self.fsrs_parameters) in (0, 21),
-        }
-        for name, ok in checks.items():
-            if not ok:
-                raise ConfigError(f"setting {name} = {getattr(self, name)!r} is out of range")
+        """Raise ConfigError naming the first value of the wrong type or out of range."""
+        for name, (kind, lo, hi) in _RANGES.items():
+            value = getattr(self, name)
+            wrong_kind = kind is int and not isinstance(value, int)
+            if isinstance(value, bool) or not isinstance(value, int | float) or wrong_kind:
+                wanted = "a whole number" if kind is int else "a number"
+                raise ConfigError(f"setting {name} must be {wanted}, not {_shown(value)}")
+            if not lo <= value <= hi:  # NaN fails this too
+                raise ConfigError(f"setting {name} = {_shown(value)} is out of range ({lo}-{hi})")
+        if not isinstance(self.demo_python, str):
+            raise ConfigError(
+                f"setting demo_python must be the path of a Python interpreter, not "
+                f"{_shown(self.demo_python)}"
+            )
+        if not isinstance(self.fuzz, bool):
+            raise ConfigError(f"setting fuzz must be true or false, not {_shown(self.fuzz)}")
+        weights = self.fsrs_parameters
+        if not isinstance(weights, list) or len(weights) not in (0, len(FSRS_BOUNDS)):
+            raise ConfigError(
+                f"setting fsrs_parameters must be empty or {len(FSRS_BOUNDS)} numbers, not "
+                f"{_shown(weights)}"
+            )
+        for index, (w, (lo, hi)) in enumerate(zip(weights, FSRS_BOUNDS, strict=False)):
+            if isinstance(w, bool) or not isinstance(w, int | float) or not lo <= w <= hi:
+                raise ConfigError(
+                    f"setting fsrs_parameters: weight {index} = {_shown(w)} is not a number "
+                    f"in FSRS's range {lo}-{hi}"
+                )
         return self
 
     def to_dict(self) -> dict[str, object]:
@@ -71,6 +87,40 @@ class Settings:
         return replace(self, **changes).validate()
 
 
+_RANGES: dict[str, tuple[type, float, float]] = {
+    "desired_retention": (float, 0.7, 0.99),
+    "new_per_day": (int, 0, 10_000),
+    "max_reviews_per_day": (int, 1, 100_000),
+    "rollover_hour": (int, 0, 23),
+    "learn_ahead_minutes": (int, 0, 24 * 60),
+    "backups_keep": (int, 0, 1000),
+}
+"""Type and inclusive range of each numeric setting (an int is accepted for a float)."""
+
+FSRS_BOUNDS = tuple(
+    zip(
+        (0.001, 0.001, 0.001, 0.001, 1.0, 0.001, 0.001, 0.001, 0.0, 0.0, 0.001),
+        (100.0, 100.0, 100.0, 100.0, 10.0, 4.0, 4.0, 0.75, 4.5, 0.8, 3.5),
+        strict=True,
+    )
+) + tuple(
+    zip(
+        (0.001, 0.001, 0.001, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1),
+        (5.0, 0.25, 0.9, 4.0, 1.0, 6.0, 2.0, 2.0, 0.8, 0.8),
+        strict=True,
+    )
+)
+"""The (lowest, highest) value FSRS-6 allows for each of its 21 weights (``fsrs`` clamps to
+these; a value outside, NaN or infinite would break scheduling on the first answer)."""
+
+
+def _shown(value: object) -> str:
+    """A value quoted in an error message, bounded in length."""
+    from quizzer.safe_text import clip
+
+    return clip(repr(value) if isinstance(value, str) else value, 60)
+
+
 _BOOLS = {"true": True, "yes": True, "on": True, "1": True}
 _BOOLS |= {"false": False, "no": False, "off": False, "0": False}
 
@@ -83,6 +133,8 @@ DESCRIPTIONS = {
     "backups_keep": "database backups kept",
     "fuzz": "spread intervals a little so reviews do not bunch up",
     "fsrs_parameters": "21 fitted FSRS weights (empty: the defaults); see `quizzer optimize`",
+    "demo_python": "interpreter that runs the PyTorch demos, e.g. a conda env's python with "
+    "CUDA (empty: the one quizzer runs with)",
 }
 """What each setting means, in the order they are shown."""
 

@@ -45,5 +45,8 @@ class QuizzerError(Exception):
 
 
 def format_error(error: BaseException | str) -> str:
-    """The one line shown for an error: ``quizzer: error: <message>``."""
-    return f"quizzer: error: {error}"
+    """The one line shown for an error: ``quizzer: error: <message>``, with any control
+    character of the message (it may quote a bank or a database) shown escaped."""
+    from quizzer.safe_text import clean
+
+    return clean(f"quizzer: error: {error}")

@@ -52,7 +52,12 @@ def test_values_are_read_as_typed() -> None:
     settings = Settings()
     assert settings.with_value("fuzz", "off").fuzz is False
     assert settings.with_value("rollover_hour", "6").rollover_hour == 6
-    weights = ", ".join(["0.5"] * 21)
-    assert settings.with_value("fsrs_parameters", weights).fsrs_parameters == [0.5] * 21
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    weights = ", ".join(str(w) for w in DEFAULT_PARAMETERS)
+    fitted = settings.with_value("fsrs_parameters", weights).fsrs_parameters
+    assert fitted == list(DEFAULT_PARAMETERS)
+    with pytest.raises(ConfigError, match=r"weight 4 = 0\.5 is not a number in FSRS.s range"):
+        settings.with_value("fsrs_parameters", ", ".join(["0.5"] * 21))
     with pytest.raises(ConfigError, match="fsrs_parameters"):
         settings.with_value("fsrs_parameters", "1, 2, 3")

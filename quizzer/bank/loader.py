@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizzer.bank.schema import Question
+from quizzer.bank.yaml_limits import MAX_FILE_BYTES, LimitExceeded, check_limits
+from quizzer.safe_text import clean, clip
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
     from pydantic_core import ErrorDetails
 
 CACHE_VERSION = 2
+MESSAGE_LIMIT = 400
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class BankError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return clean(f"{self.path}:{self.line}: {clip(self.message, MESSAGE_LIMIT)}")
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class Bank:
     def demo_path(self, qid: str) -> Path | None:
         """The question's demo snippet, resolved against its bank directory."""
         demo = self.questions[qid].demo
-        return None if demo is None else self.sources[qid].bank_dir / demo
+        return None if demo is None else demo_file(self.sources[qid].bank_dir, demo)
 
     def select(self, topic: str | None = None) -> list[Question]:
         """Questions in bank order, optionally of one topic (case-insensitive, prefix allowed)."""
@@ -139,11 +142,16 @@ def parse_file(path: Path) -> tuple[list[tuple[Question, int]], list[BankError]]
     from pydantic import ValidationError
 
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return [], [BankError(path, 1, f"file is larger than {MAX_FILE_BYTES >> 20} MB")]
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [BankError(path, 1, f"cannot read file: {exc}")]
     try:
+        check_limits(text)
         data = yaml.load(text, Loader=_yaml_loader())
+    except LimitExceeded as exc:
+        return [], [BankError(path, exc.line, f"bad YAML: {exc}")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -166,8 +174,10 @@ def parse_file(path: Path) -> tuple[list[tuple[Question, int]], list[BankError]]
         try:
             out.append((Question.model_validate(dict(item)), line))
         except ValidationError as exc:
-            qid = item.get("id", f"item {index + 1}")
-            for err in exc.errors():
+            qid = item.get("id")
+            if not isinstance(qid, str) or len(qid) > 100:
+                qid = f"item {index + 1}"
+            for err in exc.errors(include_input=False, include_url=False):
                 where = _locate(item, err["loc"], line)
                 errors.append(BankError(path, where, f"{qid}: {_describe(err)}"))
     return out, errors
@@ -230,6 +240,24 @@ def _cached_parse(
     return questions, errors
 
 
+class DemoOutsideBank(ValueError):
+    """A ``demo:`` path that leads out of its bank directory."""
+
+
+def demo_file(bank_dir: Path, demo: str) -> Path:
+    """The snippet file a ``demo:`` path names, with symlinks resolved.
+
+    Raises :class:`DemoOutsideBank` when it is absolute or resolves (``..``, a symlink)
+    outside ``bank_dir``: a bank may only run files it ships."""
+    if Path(demo).is_absolute():
+        raise DemoOutsideBank(f"demo path {demo!r} must be relative to the bank directory")
+    root = bank_dir.resolve()
+    path = (root / demo).resolve()
+    if not path.is_relative_to(root):
+        raise DemoOutsideBank(f"demo {demo!r} resolves to {path}, outside the bank directory")
+    return path
+
+
 def bank_files(directory: Path) -> list[Path]:
     """The YAML files of a bank directory, in name order."""
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
@@ -261,6 +289,12 @@ def _load_dirs(bank: Bank, dirs: Iterable[Path], cache: Path | None) -> None:
             questions, errors = _cached_parse(path, cache)
             bank.errors.extend(errors)
             for question, line in questions:
+                if question.demo is not None:
+                    try:  # not cached with the file: it depends on the file system
+                        demo_file(directory, question.demo)
+                    except (DemoOutsideBank, OSError, RuntimeError) as exc:
+                        bank.errors.append(BankError(path, line, f"{question.id}: {exc}"))
+                        continue
                 if (first := bank.sources.get(question.id)) is not None:
                     bank.errors.append(
                         BankError(

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import re
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from quizzer.check.spec import AUTO_CHECKED_KINDS, AnswerSpec
+from quizzer.safe_text import clip
 
-ID_PATTERN = re.compile(r"^[a-z0-9._-]+$")
+ID_PATTERN = re.compile(r"[a-z0-9._-]+")
+MAX_ID_LENGTH = 120
+PARAM_LIMIT = 1e12
+MAX_GRID = 10_000_000
+
+PlotName = Literal["cross_entropy", "relu", "leaky_relu", "gelu", "silu", "sigmoid"]
+"""The terminal plots a question may ask for (drawn by :mod:`quizzer.demos.terminal_plot`)."""
 
 
 class ParamSpec(BaseModel):
@@ -22,6 +31,13 @@ class ParamSpec(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> ParamSpec:
+        values = [*(self.choices or ()), *(self.range or ()), *([self.step] if self.step else [])]
+        for value in values:
+            if not math.isfinite(value) or abs(value) > PARAM_LIMIT:
+                raise ValueError(
+                    f"parameter values must be finite numbers within ±{PARAM_LIMIT:g}, "
+                    f"not {value!r}"
+                )
         if (self.choices is None) == (self.range is None):
             raise ValueError("a parameter needs exactly one of 'choices' or 'range'")
         if self.choices is not None and not self.choices:
@@ -32,6 +48,10 @@ class ParamSpec(BaseModel):
                 raise ValueError(f"range [{lo}, {hi}] is empty")
             if self.step is None:
                 raise ValueError("a 'range' parameter needs a 'step'")
+            if (hi - lo) / self.step > MAX_GRID:
+                raise ValueError(
+                    f"range [{lo}, {hi}] has more than {MAX_GRID:,} steps of {self.step}"
+                )
         return self
 
 
@@ -63,13 +83,19 @@ class Question(BaseModel):
     mistakes: list[Mistake] = Field(default_factory=list)
     explanation: str = ""
     demo: str | None = None
+    plot: PlotName | None = None
+    """The curve drawn in the terminal under the answer (e.g. ``relu``: ReLU and its
+    derivative); none when absent."""
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
     def _valid_id(cls, v: str) -> str:
-        if not ID_PATTERN.match(v):
-            raise ValueError(f"id {v!r} may only use a-z, 0-9, '.', '_' and '-'")
+        if len(v) > MAX_ID_LENGTH or not ID_PATTERN.fullmatch(v):
+            raise ValueError(
+                f"id {clip(v, 60)!r} may only use a-z, 0-9, '.', '_' and '-' "
+                f"(at most {MAX_ID_LENGTH} characters)"
+            )
         return v
 
     @property

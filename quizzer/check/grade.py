@@ -27,6 +27,7 @@ from quizzer.check.numbers import Literal, close, number_forms, read_literal, ro
 from quizzer.check.parse import parse
 from quizzer.check.spec import (
     ChoiceSpec,
+    DerivationSpec,
     ExpressionSpec,
     NumericSpec,
     RecallSpec,
@@ -40,20 +41,12 @@ Mistakes = Sequence[tuple[str, str]]
 """Predicted wrong answers as (answer text, feedback) pairs."""
 
 
-_HEAVISIDE = {"kind": "expression", "value": "Heaviside(x)"}
-WARM_UP: list[tuple[dict[str, Any], str, dict[str, float] | None]] = [
-    (_HEAVISIDE, "(abs(x)/x + 1)/2", None),
-    (_HEAVISIDE, "x > 0", None),
-    (_HEAVISIDE, "e^-x/(1+e^-x)^2", None),
-    ({"kind": "numeric", "value": "-ln(p)"}, "1.2", {"p": 0.3}),
-]
-"""Checks whose first run pays sympy's first-use costs (Abs, Piecewise, printing)."""
-
-
 def warm_up() -> None:
-    """Pay sympy's first-use costs before real checks."""
-    for spec, answer, params in WARM_UP:
-        grade(spec, answer, params)
+    """Pay sympy's first-use costs (Abs, Piecewise, printing, lambdify) before real checks."""
+    heaviside = {"kind": "expression", "value": "Heaviside(x)"}
+    for answer in ("(abs(x)/x + 1)/2", "x > 0", "e^-x/(1+e^-x)^2"):
+        grade(heaviside, answer)
+    grade({"kind": "numeric", "value": "-ln(p)"}, "1.2", {"p": 0.3})
 
 
 def grade(
@@ -74,6 +67,10 @@ def grade(
             return _grade_vector(model, answer, params, mistakes)
         if isinstance(model, ChoiceSpec):
             return _grade_choice(model, answer, mistakes)
+        if isinstance(model, DerivationSpec):
+            from quizzer.check import derivation
+
+            return derivation.grade(model, answer, params, mistakes)
         return _grade_expression(model, answer, params, mistakes)
     except AnswerError as error:
         return Verdict("invalid", _sentence(str(error)), error.interpreted)
@@ -92,6 +89,10 @@ def preview(
     try:
         if isinstance(model, RecallSpec):
             return Verdict("ungraded")
+        if isinstance(model, DerivationSpec):
+            from quizzer.check import derivation
+
+            return derivation.preview(model, answer, params)
         if isinstance(model, NumericSpec):
             interpreted = _read_number(answer, params, model.allow_expression, thousands=True)[1]
         elif isinstance(model, VectorSpec):
@@ -101,7 +102,8 @@ def preview(
             interpreted = _describe_choice(model, _read_choice(model, answer))
         else:
             variables = _expression_reference(model, frozenset(params))[1]
-            interpreted = render(read(answer, _answer_names(variables, params)))
+            names = _answer_names(variables, params)
+            interpreted = render(read(answer, names, keep_derivatives=True))
     except AnswerError as error:
         return Verdict("invalid", _sentence(str(error)), error.interpreted)
     except CheckError:
@@ -140,6 +142,8 @@ def render_reference(
         )
     if isinstance(model, ExpressionSpec):
         return preview(model, model.value, params).interpreted or model.value
+    if isinstance(model, DerivationSpec):  # the model derivation, as the bank wrote it
+        return "\n".join(model.steps)
     value = reference_value(model, params)
     if isinstance(value, list):
         return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"

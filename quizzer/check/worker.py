@@ -2,9 +2,9 @@
 
 ``signal.alarm`` only works on the main thread and cannot interrupt sympy reliably, so a
 check that runs too long is stopped by killing the process; the next call starts a fresh
-one. The worker imports sympy and, while no request waits, warms its caches, so the common
-case costs a pipe round trip. Requests name a function by module and attribute, so the
-parent never has to import what the worker runs.
+one. The worker imports sympy and warms its caches once, so the common case costs a pipe
+round trip. Requests name a function by module and attribute, so the parent never has to
+import what the worker runs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 STARTUP_TIMEOUT = 60.0
-_TAKEN = "taken"  # the worker's acknowledgement that it started on a request
 MEMORY_LIMIT = 4 * 1024**3
 
 
@@ -108,10 +107,6 @@ def call(module: str, function: str, *args: Any, timeout: float) -> Any:
         worker = _started()
         try:
             worker.requests.send((module, function, args))
-            # The time limit starts when the worker takes the request, not while it
-            # finishes a warm-up check.
-            if not worker.replies.poll(STARTUP_TIMEOUT) or worker.replies.recv() != _TAKEN:
-                raise EOFError
             ready = worker.replies.poll(timeout)
             if ready:
                 ok, payload = worker.replies.recv()
@@ -150,17 +145,11 @@ def _serve(requests: Connection, replies: Connection) -> None:
         pass  # the time limit still applies
     from quizzer.check import grade
 
+    grade.warm_up()
     replies.send(os.getpid())
-    warming = list(grade.WARM_UP)
     while True:
-        # Warm up between requests, not before the first: an answer sent the moment the
-        # first question shows waits for one warm-up check at most, not for all of them.
-        while warming and not requests.poll(0):
-            spec, answer, params = warming.pop(0)
-            grade.grade(spec, answer, params)
         try:
             module, function, args = requests.recv()
-            replies.send(_TAKEN)
         except (EOFError, OSError):
             return
         try:

@@ -113,25 +113,39 @@ def export(
     fmt: str,
     since_ms: int | None = None,
     progress: Callable[[int], None] | None = None,
+    raw: bool = False,
 ) -> int:
     """Write the reviews (since ``since_ms``) to ``out`` as ``fmt``; the number written.
 
-    ``progress`` is called with the count so far every few thousand reviews."""
+    ``progress`` is called with the count so far every few thousand reviews. CSV text cells
+    that a spreadsheet would run as a formula go through :func:`neutralize` unless
+    ``raw``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     if fmt == "csv":
-        return _csv(store, bank, out, since_ms, progress)
+        return _csv(store, bank, out, since_ms, progress, raw)
     return _json(store, bank, review_batches(store, bank, since_ms), out, progress)
 
 
 Batches = Iterator[list[tuple[object, ...]]]
 
 
-def _quoted(text: str) -> str:
-    """``text`` as a CSV field, quoted as the csv module quotes it (QUOTE_MINIMAL)."""
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may run as a formula at the start of a cell (OWASP, CSV injection)."""
+_FIRST = frozenset(FORMULA_STARTS)
+
+
+def neutralize(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with ``= + - @``, tab or CR gets a
+    leading ``'`` (as OWASP advises), so an answer like ``=HYPERLINK(...)`` is never run."""
+    return f"'{cell}" if cell[:1] in _FIRST else cell
+
+
+def _quoted(cell: str) -> str:
+    """``cell`` as a CSV field, quoted as the csv module quotes it with CRLF row ends."""
+    if any(c in cell for c in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def _csv(
@@ -140,25 +154,29 @@ def _csv(
     out: TextIO,
     since_ms: int | None,
     progress: Callable[[int], None] | None,
+    raw: bool = False,
 ) -> int:
-    """The reviews as CSV. SQLite writes each line but ``due_before``, which is the
-    ``due_after`` of the card's previous non-cram review, tracked here in one pass."""
+    """The reviews as CSV with CRLF row ends (RFC 4180). SQLite writes each line but
+    ``due_before``, the ``due_after`` of the card's previous non-cram review, which is
+    tracked here in the same pass: one string per review crosses into Python."""
+    safe = (lambda cell: cell) if raw else neutralize
     topics = {qid: q.topic for qid, q in bank.questions.items()}
     heads = {
-        card_id: f"{_quoted(qid)},{_quoted(topics.get(qid, ''))}"
+        card_id: f"{_quoted(safe(qid))},{_quoted(safe(topics.get(qid, '')))}"
         for card_id, qid in store.card_question_ids().items()
     }
     due_of: dict[int, str] = {}
     if since_ms is not None:
         due_of = {k: v or "" for k, v in store.last_due_before(since_ms).items()}
     get_due = due_of.get
-    out.write(",".join(COLUMNS) + "\n")
+    out.write(",".join(COLUMNS) + "\r\n")
     count = 0
-    for batch in store.exported_csv(heads, since_ms, BATCH):
+    neutralized = () if raw else FORMULA_STARTS
+    for batch in store.exported_csv(heads, since_ms, BATCH, neutralized):
         lines: list[str] = []
         append = lines.append
         for text, card_id, cram, due in batch:
-            append(f"{text}{get_due(card_id, '')},{due}\n")
+            append(f"{text}{get_due(card_id, '')},{due}\r\n")
             if not cram:
                 due_of[card_id] = due
         out.write("".join(lines))

@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from quizzer.safe_text import text
 from quizzer.stats.summary import WINDOWS, Stats
 
 HEAT_LEVELS = ("·", "░", "▒", "▓", "█")
@@ -97,7 +98,7 @@ def topics_table(stats: Stats) -> Table:
     table = Table("Topic", *(f"{d} d" for d in WINDOWS), "reviews", "avg time", box=None)
     for t in stats.by_topic:
         table.add_row(
-            t.topic,
+            text(t.topic),
             *(_percent(t.retention[f"{d}d"]) for d in WINDOWS),
             str(t.reviews[f"{WINDOWS[-1]}d"]),
             "—" if t.avg_answer_s is None else f"{t.avg_answer_s:.1f} s",
@@ -112,7 +113,7 @@ def states_and_weakest(stats: Stats) -> Table:
         states.add_row(name, str(n))
     weakest = Table("Weakest question", "lapses", box=None)
     for w in stats.weakest:
-        weakest.add_row(w.question_id, str(w.lapses))
+        weakest.add_row(text(w.question_id), str(w.lapses))
     if not stats.weakest:
         weakest.add_row("[dim]no lapses yet[/]", "")
     grid = Table.grid(padding=(0, 4))

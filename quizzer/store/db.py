@@ -84,6 +84,30 @@ def _check_header(path: Path) -> None:
             )
 
 
+def explain(exc: sqlite3.Error, path: Path) -> str:
+    """One line for an SQLite failure on ``path`` that names its real cause: a read-only
+    file or folder and a full disk are not damage, and restoring a backup over good data
+    because of them would lose reviews."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return (
+            f"cannot write {path} ({exc}): the file or its folder is read-only or not "
+            "accessible; quizzer needs to write the database and its -wal and -shm files "
+            "there. Nothing was changed; the data is not damaged."
+        )
+    if name == "SQLITE_FULL":
+        return (
+            f"cannot write {path}: the disk is full. Nothing was changed; free some space "
+            "and try again."
+        )
+    if name.startswith("SQLITE_IOERR"):
+        return f"cannot read or write {path}: input/output error from the disk ({exc})."
+    return (
+        f"{path} is damaged or not a quizzer database ({exc}); it was left untouched. "
+        "Restore a backup with `quizzer restore FILE`."
+    )
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     # check_same_thread=False: the TUI grades in a worker thread; calls never overlap.
     conn = sqlite3.connect(
@@ -134,6 +158,11 @@ class Store(Queries):
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < 0:
+                raise StoreError(
+                    f"{path} has schema version {version}, which no quizzer writes; it was "
+                    "left untouched. Restore a backup with `quizzer restore FILE`."
+                )
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{path} was written by a newer quizzer (schema v{version}, this one "
@@ -169,10 +198,10 @@ class Store(Queries):
             conn.close()
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise _Locked(str(exc)) from None
-            raise StoreError(
-                f"{path} is damaged or not a quizzer database ({exc}); it was left untouched. "
-                "Restore a backup with `quizzer restore FILE`."
-            ) from None
+            raise StoreError(explain(exc, path)) from None
+        except StoreError:
+            conn.close()
+            raise
         return cls(path, conn)
 
     @staticmethod

@@ -264,23 +264,36 @@ class Queries:
             yield rows
 
     def exported_csv(
-        self, card_heads: Mapping[int, str], since_ms: int | None, batch: int
+        self,
+        card_heads: Mapping[int, str],
+        since_ms: int | None,
+        batch: int,
+        formula_starts: Sequence[str] = (),
     ) -> Iterator[list[tuple[str, int, int, str]]]:
         """Every review (taken at or after ``since_ms``) in the order recorded, ``batch`` at a
         time, as ``(text, card_id, cram, due_after)``: ``text`` is the review's CSV line up to
         and including the comma before ``due_before``: its id, ``card_heads[card_id]`` (the
-        card's CSV-quoted question id and topic), the time, rating, status, the answer
-        (quoted as Python's csv module would), duration, seed, cram and both states. SQLite
-        builds the text, so Python handles one string per review, not twelve values."""
+        card's CSV-quoted question id and topic), the time, rating, status, the answer, the
+        duration, seed, cram and both states. An answer starting with one of
+        ``formula_starts`` gets a leading ``'``; it is quoted as Python's csv module quotes
+        with CRLF row ends. SQLite builds the text, so Python handles one string per review,
+        not twelve values."""
         self._conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS export_heads (card_id INTEGER PRIMARY KEY, head TEXT)"
         )
         self._conn.execute("DELETE FROM temp.export_heads")
         self._conn.executemany("INSERT INTO temp.export_heads VALUES (?, ?)", card_heads.items())
+        answer = "r.answer"
+        if formula_starts:
+            starts = ", ".join(f"char({ord(c)})" for c in formula_starts)
+            answer = (
+                f"(CASE WHEN substr(r.answer, 1, 1) IN ({starts}) "
+                "THEN '''' || r.answer ELSE r.answer END)"
+            )
         special = "'*[,\"' || char(10) || char(13) || ']*'"
-        answer = (
-            f"CASE WHEN r.answer GLOB {special} "
-            "THEN '\"' || replace(r.answer, '\"', '\"\"') || '\"' ELSE r.answer END"
+        quoted = (
+            f"CASE WHEN {answer} GLOB {special} "
+            f"THEN '\"' || replace({answer}, '\"', '\"\"') || '\"' ELSE {answer} END"
         )
 
         def label(column: str) -> str:
@@ -294,7 +307,7 @@ class Queries:
                 _iso("r.reviewed_at"),
                 "r.rating",
                 "r.status",
-                answer,
+                quoted,
                 "r.duration_ms",
                 "coalesce(r.seed, '')",
                 "CASE r.cram WHEN 1 THEN 'True' ELSE 'False' END",

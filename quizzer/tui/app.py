@@ -36,6 +36,9 @@ class QuizzerApp(App[None]):
         """Opened on mount; None until then, or when opening failed."""
 
     def on_mount(self) -> None:
+        from rich.text import Text
+
+        from quizzer.safe_text import clean
         from quizzer.session import DrillSession
         from quizzer.tui.screens.drill import DrillScreen
 
@@ -43,10 +46,12 @@ class QuizzerApp(App[None]):
             self.context = self.workspace.open(warn=None)
             session = DrillSession(self.context, self.options)
         except QuizzerError as exc:  # a bad database, bank or config: one line, no traceback
-            self.exit(return_code=exc.exit_code, message=format_error(exc))
+            self.exit(return_code=exc.exit_code, message=Text(format_error(exc)))
             return
         for error in self.context.bank.errors:
-            self.notify(str(error), title="Bank problem (skipped)", severity="warning")
+            self.notify(
+                clean(error), title="Bank problem (skipped)", severity="warning", markup=False
+            )
         self.push_screen(DrillScreen(session))
 
     def on_unmount(self) -> None:

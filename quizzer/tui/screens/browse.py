@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Markdown, Select, Static
 from quizzer.bank.render import render_math
 from quizzer.context import Context, DrillOptions
 from quizzer.model import rating_label
+from quizzer.safe_text import clean, text
 from quizzer.session import DrillSession
 from quizzer.stats.browse import BrowseRow, browse_rows, question_history
 from quizzer.tui.screens.drill import DrillScreen
@@ -64,7 +65,9 @@ class BrowseScreen(Screen[None]):
         with Horizontal(id="browse-filters"):
             yield Input(placeholder="search id, topic or prompt", id="search")
             yield Select(
-                [(t, t) for t in self.context.bank.topics()], prompt="all topics", id="topic-filter"
+                [(text(t), t) for t in self.context.bank.topics()],
+                prompt="all topics",
+                id="topic-filter",
             )
         yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -79,17 +82,17 @@ class BrowseScreen(Screen[None]):
 
     def reload(self) -> None:
         """List the questions that match the search text and topic."""
-        text = self.query_one("#search", Input).value
+        search = self.query_one("#search", Input).value
         topic = self.query_one("#topic-filter", Select).value
         self.rows = browse_rows(
-            self.context.store, self.context.bank, text, topic if isinstance(topic, str) else None
+            self.context.store, self.context.bank, search, topic if isinstance(topic, str) else None
         )
         table = self.query_one(DataTable)
         table.clear()
         for row in self.rows:
             table.add_row(
-                row.question_id,
-                row.topic,
+                text(row.question_id),
+                text(row.topic),
                 row.state,
                 _date(row.due),
                 str(row.lapses),
@@ -156,8 +159,10 @@ class QuestionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         q = self.context.bank.questions[self.question_id]
         with Vertical(id="question-body"):
-            yield Static(f"[b]{escape(q.id)}[/b] · {escape(q.topic)}", id="question-head")
-            yield Markdown(render_math(q.prompt), id="question-prompt")
+            yield Static(
+                Text.assemble(text(q.id, "bold"), " · ", text(q.topic)), id="question-head"
+            )
+            yield Markdown(clean(render_math(q.prompt)), id="question-prompt")
             yield Static("", id="question-schedule")
             yield DataTable(id="history", cursor_type="none")
         yield Footer()
@@ -187,8 +192,8 @@ class QuestionScreen(Screen[None]):
             table.add_row(
                 h.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 f"{h.rating} {rating_label(h.rating)}",
-                h.status,
-                h.answer,
+                text(h.status),
+                text(h.answer),
                 f"{h.duration_ms / 1000:.1f} s",
                 "cram" if h.cram else "",
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from quizzer.bank.render import render_math
+from quizzer.check.verdict import LineMark
 from quizzer.model import Rating, Status, option_letter
 from quizzer.presentation import status_colour, status_text
-from quizzer.session import DrillSession, Exercise, Result
+from quizzer.safe_text import clean, text
+from quizzer.session import DrillSession, Exercise, Result, model_derivation
 from quizzer.store.db import StoreError
 from quizzer.tui.background import Latest, in_background
+from quizzer.tui.widgets.derivation import DerivationInput, DerivationLines
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
@@ -54,7 +56,12 @@ class DrillScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.mode = "answering"  # answering -> checking -> rating; or "idle" when nothing is left
+        self.hints_shown: list[Text] = []
+        # Readings while typing: the newest text only, in a thread quitting never waits for.
         self._previews: Latest[tuple[Exercise, str]] = Latest("quizzer-preview", self.live_preview)
+        self._readings: Latest[tuple[Exercise, str]] = Latest(
+            "quizzer-readings", self.derivation_preview
+        )
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -68,6 +75,7 @@ class DrillScreen(Screen[None]):
             yield AnswerInput(
                 placeholder="your answer (Enter to check, empty = show solution)", id="answer"
             )
+            yield DerivationInput(id="derivation")
             yield Static("", id="preview")
             with Vertical(id="result"):
                 yield Static("", id="verdict")
@@ -101,18 +109,23 @@ class DrillScreen(Screen[None]):
             return
         self.mode = "answering"
         q = exercise.question
-        self.query_one("#topic", Label).update(f"{escape(q.topic)} · [dim]{escape(q.id)}[/]")
+        self.query_one("#topic", Label).update(
+            Text.assemble(text(q.topic), " · ", text(q.id, "dim"))
+        )
         self.query_one("#prompt", MarkdownView).show(render_math(exercise.prompt))
-        options = ""
+        options = Text()
         if q.answer.kind == "choice":
-            options = "\n".join(
-                f"  [b]{option_letter(i)})[/b] {escape(render_math(o))}"
+            options = Text("\n").join(
+                Text.assemble("  ", (f"{option_letter(i)})", "bold"), " ", text(render_math(o)))
                 for i, o in enumerate(q.answer.options)
             )
         elif q.kind == "recall":
-            options = "[dim]Recall the answer, then press Enter to reveal it and grade yourself.[/]"
+            options = Text(
+                "Recall the answer, then press Enter to reveal it and grade yourself.", "dim"
+            )
         self._set("#options", options)
         self._set("#hint", "")
+        self.hints_shown = []
         self._set("#preview", "")
         self._set("#ratings", "")
         self.query_one("#result").display = False
@@ -123,14 +136,30 @@ class DrillScreen(Screen[None]):
         answer = self.query_one("#answer", Input)
         answer.disabled = False
         answer.value = ""
-        answer.focus()
+        derivation = self.query_one(DerivationInput)
+        derivation.display = answer.display = False
+        if q.kind == "derivation":
+            derivation.display = True
+            derivation.reset()
+            derivation.lines.focus()
+        else:
+            answer.display = True
+            answer.focus()
         self.refresh_bindings()
 
     def _show_idle(self) -> None:
         self.mode = "idle"
         # The answer box is hidden: keys go to the screen (from the first paint too).
         self.query_one("#body").focus()
-        for widget_id in ("#prompt", "#options", "#answer", "#result", "#preview", "#hint"):
+        for widget_id in (
+            "#prompt",
+            "#options",
+            "#answer",
+            "#derivation",
+            "#result",
+            "#preview",
+            "#hint",
+        ):
             self.query_one(widget_id).display = False
         self._set("#ratings", "")
         self.query_one("#topic", Label).update("")
@@ -156,8 +185,10 @@ class DrillScreen(Screen[None]):
         self.query_one("#count", Label).update(f"{done} / {total}")
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
 
-    def _set(self, selector: str, text: str) -> None:
-        self.query_one(selector, Static).update(text)
+    def _set(self, selector: str, content: str | Text) -> None:
+        """Show ``content``: a ``str`` is this module's own markup, bank or user text comes
+        as a :class:`Text` built with :func:`quizzer.safe_text.text`."""
+        self.query_one(selector, Static).update(content)
 
     # -- answering -----------------------------------------------------------------------
 
@@ -177,36 +208,68 @@ class DrillScreen(Screen[None]):
 
     def live_preview(self, job: tuple[Exercise, str]) -> None:
         """Show how the answer is read, while typing (parsing only; nothing is graded)."""
-        exercise, text = job
-        line = ""
-        if text.strip():
+        exercise, answer = job
+        line: Text | str = ""
+        if answer.strip():
             from quizzer.check import preview
 
-            verdict = preview(exercise.question.answer, text, exercise.params)
+            verdict = preview(exercise.question.answer, answer, exercise.params)
             line = (
-                f"[red]{escape(verdict.feedback)}[/]"
+                text(verdict.feedback, "red")
                 if verdict.status in ("invalid", "timeout")
-                else f"[dim]read as:[/] {escape(verdict.interpreted or text)}"
+                else Text.assemble(("read as: ", "dim"), text(verdict.interpreted or answer))
             )
-        self.app.call_from_thread(self._show_preview, exercise, text, line)
+        self.app.call_from_thread(self._show_preview, exercise, answer, line)
 
-    def _show_preview(self, exercise: Exercise, text: str, line: str) -> None:
+    def _show_preview(self, exercise: Exercise, answer: str, line: Text | str) -> None:
         current = self.session.current is exercise and self.mode == "answering"
-        if current and self.query_one("#answer", Input).value == text:
+        if current and self.query_one("#answer", Input).value == answer:
             self._set("#preview", line)
 
+    def on_text_area_changed(self, event: DerivationLines.Changed) -> None:
+        exercise = self.session.current
+        if (
+            self.mode == "answering"
+            and exercise is not None
+            and isinstance(event.text_area, DerivationLines)
+        ):
+            self._readings.submit((exercise, event.text_area.text))
+
+    def derivation_preview(self, job: tuple[Exercise, str]) -> None:
+        """Show how each line of a derivation is read, beside it (nothing is graded)."""
+        exercise, typed = job
+        from quizzer.check import preview
+
+        marks = (
+            preview(exercise.question.answer, typed, exercise.params).lines if typed.strip() else ()
+        )
+        self.app.call_from_thread(self._show_readings, typed, marks)
+
+    def _show_readings(self, typed: str, marks: tuple[LineMark, ...]) -> None:
+        # on the UI thread: a reading that arrives after the lines were checked, or for
+        # text that has changed since, must not replace what is on screen
+        derivation = self.query_one(DerivationInput)
+        if self.mode == "answering" and derivation.lines.text == typed:
+            derivation.show_marks(marks)
+
+    def on_derivation_lines_submitted(self, event: DerivationLines.Submitted) -> None:
+        self._submit(event.text)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit(event.value)
+
+    def _submit(self, answer: str) -> None:
         if self.mode != "answering":
             return
         self.mode = "checking"
         self._set("#preview", "[dim]checking…[/]")
-        in_background("quizzer-grade", lambda: self.grade(event.value))
+        in_background("quizzer-grade", lambda: self.grade(answer))
 
-    def grade(self, text: str) -> None:
+    def grade(self, answer: str) -> None:
         """Grade (called off the UI thread: the checker may still be starting), show the
         verdict, then draw the question's plot (the first one imports numpy)."""
         try:
-            result = self.session.grade(text)
+            result = self.session.grade(answer)
         except Exception as exc:  # shown, not lost in the thread
             self.app.call_from_thread(self._grade_failed, exc)
             return
@@ -216,7 +279,7 @@ class DrillScreen(Screen[None]):
             return
         from quizzer.demos.terminal_plot import terminal_plot
 
-        plot = terminal_plot(exercise.question.id, width=72, height=10)
+        plot = terminal_plot(exercise.question.plot, width=72, height=10)
         if plot is not None:
             self.app.call_from_thread(self._show_plot, exercise, plot)
 
@@ -234,20 +297,27 @@ class DrillScreen(Screen[None]):
     def _show_result(self, result: Result) -> None:
         if result.retry:
             self.mode = "answering"
-            self._set("#preview", f"[red]{escape(result.feedback)}[/] [dim](try again)[/]")
-            self.query_one("#answer", Input).focus()
+            self._set(
+                "#preview", Text.assemble(text(result.feedback, "red"), (" (try again)", "dim"))
+            )
+            derivation = self.query_one(DerivationInput)
+            (derivation.lines if derivation.display else self.query_one("#answer", Input)).focus()
             return
         self.mode = "rating"
         exercise = self.session.current
         assert exercise is not None
-        lines = [f"[b {status_colour(result.status)}]{status_text(result.status)}[/]"]
-        if result.interpreted:
-            lines.append(f"[dim]read as:[/] {escape(result.interpreted)}")
+        lines = [Text(status_text(result.status), f"bold {status_colour(result.status)}")]
+        if result.lines:
+            self.query_one(DerivationInput).show_marks(result.lines)
+        elif result.interpreted:
+            lines.append(Text.assemble(("read as: ", "dim"), text(result.interpreted)))
         if result.feedback and result.status is not Status.REVEALED:
-            lines.append(escape(result.feedback))
-        if result.expected and result.status is not Status.CORRECT:
-            lines.append(f"[dim]answer:[/] {escape(result.expected)}")
-        self._set("#verdict", "\n".join(lines))
+            lines.append(text(result.feedback))
+        if (model := model_derivation(exercise)) is not None:
+            lines.append(Text.assemble(("model derivation:\n", "dim"), text(model)))
+        elif result.expected and result.status is not Status.CORRECT:
+            lines.append(Text.assemble(("answer: ", "dim"), text(result.expected)))
+        self._set("#verdict", Text("\n").join(lines))
         self._set("#preview", "")
         explanation = render_math(exercise.question.explanation.strip())
         self.query_one("#explanation", MarkdownView).show(explanation)
@@ -255,6 +325,7 @@ class DrillScreen(Screen[None]):
         self.query_one("#result").display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = True
+        self.query_one(DerivationInput).lines.disabled = True
         self._set("#ratings", _ratings_line(result))
         self.focus()
         self.refresh_bindings()
@@ -284,10 +355,11 @@ class DrillScreen(Screen[None]):
             self.session.rate(rating)
         except StoreError as exc:
             self.notify(
-                f"{exc} Your answer is still here; fix it and rate again.",
+                clean(f"{exc} Your answer is still here; fix it and rate again."),
                 title="Not saved",
                 severity="error",
                 timeout=15,
+                markup=False,
             )
             return
         self.show_next()
@@ -305,7 +377,8 @@ class DrillScreen(Screen[None]):
         if exercise is None or not exercise.question.demo:
             return
         bank_dir = self.session.bank.source(exercise.question.id).bank_dir
-        self.app.push_screen(DemoScreen(exercise, bank_dir))
+        python = self.session.settings.demo_python or None
+        self.app.push_screen(DemoScreen(exercise, bank_dir, python=python))
 
     def action_hint(self) -> None:
         """Show the next hint."""
@@ -314,15 +387,15 @@ class DrillScreen(Screen[None]):
         if hint is None:
             self.notify("No more hints for this question.")
             return
-        previous = str(shown.content)
-        shown.update(f"{previous}\n[yellow]hint:[/] {escape(hint)}".lstrip("\n"))
+        self.hints_shown.append(Text.assemble(("hint: ", "yellow"), text(hint)))
+        shown.update(Text("\n").join(self.hints_shown))
 
     def action_undo(self) -> None:
         """Undo the last review exactly and ask that question again."""
         try:
             exercise = self.session.undo()
         except StoreError as exc:
-            self.notify(str(exc), title="Undo failed", severity="error")
+            self.notify(clean(exc), title="Undo failed", severity="error", markup=False)
             return
         if exercise is not None:
             self.notify(f"Undid the review of {exercise.question.id}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -10,6 +11,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from quizzer.config import DESCRIPTIONS, ConfigError, Settings, save_settings
 from quizzer.context import Context
+from quizzer.safe_text import clean, text
 
 
 def _shown(value: object) -> str:
@@ -39,7 +41,9 @@ class SettingsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         settings = self.context.settings
         with VerticalScroll(id="settings-body"):
-            yield Static(f"[b]Settings[/b]  [dim]{self.context.config_path}[/]")
+            yield Static(
+                Text.assemble(("Settings", "bold"), "  ", text(self.context.config_path, "dim"))
+            )
             for key, meaning in DESCRIPTIONS.items():
                 with Horizontal(classes="setting-row"):
                     yield Label(key, classes="setting-key")
@@ -56,12 +60,14 @@ class SettingsScreen(Screen[None]):
         try:
             for key in DESCRIPTIONS:
                 text = self.query_one(f"#set-{key}", Input).value
-                settings = settings.with_value(key, text or "[]")
+                settings = settings.with_value(key, text)
             save_settings(self.context.config_path, settings)
         except (ConfigError, OSError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(clean(exc), title="Not saved", severity="error", markup=False)
             return
         self.context.settings = settings
         self.notify(
-            f"Saved to {self.context.config_path}. New sessions use them.", title="Settings"
+            clean(f"Saved to {self.context.config_path}. New sessions use them."),
+            title="Settings",
+            markup=False,
         )

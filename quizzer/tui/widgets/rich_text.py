@@ -15,6 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from quizzer.safe_text import clean
+
 _BLOCK = re.compile(r"(?m)^ {0,3}(#|[-*+] |\d+[.)] |>|```|~~~|\|)|^ {4,}\S")
 _INLINE = re.compile(
     r"`(?P<code>[^`]+)`"
@@ -57,7 +59,9 @@ class MarkdownView(Vertical):
         yield Static("", classes="simple")
 
     def show(self, markdown: str) -> None:
-        """Replace what is shown with ``markdown``."""
+        """Replace what is shown with ``markdown`` (bank text: control characters are shown
+        escaped, and Rich markup is never interpreted)."""
+        markdown = clean(markdown)
         simple = self.query_one(".simple", Static)
         text = inline_markdown(markdown)
         full = self.query(".full")
