@@ -35,6 +35,8 @@ NAMES = {
     "bank": ["bank_load_10k", "bank_list_238k"],
     "check": ["check_median", "check_p99"],
     "stats": ["stats_1m_reviews", "export_1m_reviews"],
+    "anki": ["anki_first_due_card", "anki_graphs_365d", "anki_revlog_csv"],
+    "hostile": ["bank_check_alias_bomb_s", "bank_check_alias_bomb_peak_mb"],
 }
 
 
@@ -108,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return stats_bench.run(quick)
 
+    def anki() -> list[dict]:
+        from benchmarks import anki_bench
+
+        return anki_bench.run(quick, big_db)
+
     def hostile() -> list[dict]:
         from benchmarks import hostile_bench
 
@@ -120,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         ("bank", bank),
         ("check", check),
         ("stats", stats),
+        ("anki", anki),
         ("hostile", hostile),
     ]:
         if args.only is None or name in args.only:
