@@ -99,13 +99,16 @@ def _build(path: Path) -> None:
         today = col.sched.today
         card_ids = col.db.list("SELECT id FROM cards ORDER BY id")
         per_card = REVIEWS // CARDS
-        revlog, cards = [], []
+        revlog, cards, used = [], [], set()
         for n, cid in enumerate(card_ids):
             at, ivl = NOW_MS - 400 * 86_400_000 + rng.randrange(86_400_000), 1
             for _ in range(per_card):
                 ease = 1 if rng.random() < 0.1 else 3
                 last, ivl = ivl, 1 if ease == 1 else min(365, max(1, round(ivl * 2.2)))
-                revlog.append((at + len(revlog), cid, -1, ease, ivl, last, 2500, 8000, 1))
+                while at in used:  # a revlog id is the review's time in ms, and unique
+                    at += 1
+                used.add(at)
+                revlog.append((at, cid, -1, ease, ivl, last, 2500, 8000, 1))
                 at += ivl * 86_400_000 // 3
             due = today + (rng.randrange(-3, 60) if n % 20 else 0)
             cards.append((ivl, due, cid))

@@ -29,13 +29,15 @@ def alias_bomb() -> str:
     return "\n".join([*lines, "  id: *i", RECALL])
 
 
+# An exit handler, not ``finally``: quizzer ends its process with os._exit once the exit
+# handlers have run (no module teardown), so code after the command never runs.
 PEAK_RSS = """
-import resource, runpy, sys
+import atexit, resource, runpy, sys
 sys.argv = ["quizzer", "bank", "check", sys.argv[1]]
-try:
-    runpy.run_module("quizzer", run_name="__main__")
-finally:
-    print("peak-rss-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+atexit.register(
+    lambda: print("peak-rss-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+)
+runpy.run_module("quizzer", run_name="__main__")
 """
 
 
