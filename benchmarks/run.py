@@ -34,6 +34,13 @@ NAMES = {
     "store": ["review_commit", "due_queue_1m_reviews", "db_bytes_per_review"],
     "bank": ["bank_load_10k", "bank_list_238k"],
     "check": ["check_median", "check_p99"],
+    "stack": [
+        "stack_agree",
+        "stack_false_accept",
+        "stack_false_reject",
+        "stack_check_median",
+        "stack_check_p99",
+    ],
     "stats": ["stats_1m_reviews", "export_1m_reviews"],
     "anki": ["anki_first_due_card", "anki_graphs_365d", "anki_revlog_csv"],
     "hostile": ["bank_check_alias_bomb_s", "bank_check_alias_bomb_peak_mb"],
@@ -105,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return check_bench.run(quick)
 
+    def stack() -> list[dict]:
+        from benchmarks import stack_conformance
+
+        return stack_conformance.records(quick)
+
     def stats() -> list[dict]:
         from benchmarks import stats_bench
 
@@ -126,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         ("store", store),
         ("bank", bank),
         ("check", check),
+        ("stack", stack),
         ("stats", stats),
         ("anki", anki),
         ("hostile", hostile),

@@ -514,12 +514,15 @@ def bank_check(
 
     dirs = directories or ctx.obj.bank_dirs
     bank = load_bank(dirs, cache=paths.cache_dir())
-    problems = [str(e) for e in bank.errors] + [str(p) for p in _validate_with_progress(bank)]
-    for line in problems:
+    found = _validate_with_progress(bank)
+    problems = [str(e) for e in bank.errors] + [str(p) for p in found if not p.warning]
+    warnings = [str(p) for p in found if p.warning]
+    for line in warnings + problems:
         echo(line, err=True)
     if problems:
         fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
-    echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}")
+    noted = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+    echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}{noted}")
 
 
 def _validate_with_progress(bank: Bank) -> list[Problem]:

@@ -34,9 +34,8 @@ def alias_bomb() -> str:
 PEAK_RSS = """
 import atexit, resource, runpy, sys
 sys.argv = ["quizzer", "bank", "check", sys.argv[1]]
-atexit.register(
-    lambda: print("peak-rss-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-)
+peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: print("peak-rss-kb", peak(), file=sys.stderr))
 runpy.run_module("quizzer", run_name="__main__")
 """
 

@@ -118,3 +118,44 @@ def test_new_derivations_are_asked_after_the_easier_questions_of_the_bank(tmp_pa
     out = run_quizzer("--bank", str(directory), "drill", "--plain", "--limit", "1", input="")
     assert "t.choice" in out.stdout
     assert "t.deriv.sigmoid" not in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            (
+                '    steps: ["d/dx 1/(1 + exp(-x))", "exp(-x)/(1 + exp(-x))^2", '
+                '"sigmoid(x)*(1 - sigmoid(x))"]\n',
+                "",
+            ),
+            "steps",
+        ),
+        (
+            ("exp(-x)/(1 + exp(-x))^2", "exp(-x)/(1 + exp(-x))"),
+            "Line 2 does not follow from line 1",
+        ),
+        (
+            ('target: "sigmoid(x)*(1 - sigmoid(x))"', 'target: "exp(-x)/(1 + exp(-x))^2"'),
+            "already complete without its last line",
+        ),
+        (
+            ("    variables: [x]\n", '    variables: [x]\n    define: {x: "2"}\n'),
+            "define names 'x', which is already a variable",
+        ),
+    ],
+)
+def test_bank_check_names_a_broken_derivation_question(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    directory = tmp_path / "broken"
+    directory.mkdir()
+    old, new = change
+    assert old in BANK
+    (directory / "d.yaml").write_text(BANK.replace(old, new), encoding="utf-8")
+    out = run_quizzer("bank", "check", str(directory))
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    report = out.stdout + out.stderr
+    assert f"{directory / 'd.yaml'}:" in report  # file:line
+    assert message in report, report

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from pydantic_core import ErrorDetails
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 MESSAGE_LIMIT = 400
 
 

@@ -24,7 +24,7 @@ from quizzer.check.feedback import (
 )
 from quizzer.check.lexer import Names
 from quizzer.check.numbers import Literal, close, number_forms, read_literal, round_figures, within
-from quizzer.check.parse import parse
+from quizzer.check.parse import from_latex, parse
 from quizzer.check.spec import (
     ChoiceSpec,
     DerivationSpec,
@@ -234,6 +234,11 @@ def _grade_numeric(
             return Verdict("correct", feedback, interpreted, expected)
         if typed is not None and typed > spec.sigfigs:
             feedback = f"Correct (the question asks for {spec.sigfigs} significant figures)."
+            if round_figures(value, typed) != round_figures(reference, typed):
+                feedback = (
+                    f"Correct to the {spec.sigfigs} significant figures asked; the figures "
+                    f"after those are off (to {typed} it is {format_number(reference, typed)})."
+                )
             return Verdict("correct", feedback, interpreted, expected)
     if ok:
         return Verdict("correct", "Correct.", interpreted, expected)
@@ -271,6 +276,7 @@ def _read_number(
     answer: str, params: Mapping[str, float], allow_expression: bool, *, thousands: bool
 ) -> tuple[Fraction | float, str, Literal | None]:
     """(value, interpreted, the literal or None) for a number; AnswerError if not one."""
+    answer = from_latex(answer)
     literal = read_literal(answer, thousands=thousands)
     if literal is not None:
         return literal.value, literal.shown, literal
@@ -535,6 +541,12 @@ def _difference(result: Equivalence, variables: Sequence[str], rtol: float) -> s
         where = f" at {format_point(variables, result.undefined_at)}" if variables else ""
         if result.reference_value is not None:
             return f"Your expression is undefined{where}, where the expected one is defined."
+    if result.differs_at is not None and result.answer_text and result.reference_value is not None:
+        where = f" at {format_point(variables, result.differs_at)}" if variables else ""
+        return (
+            f"Not equivalent: yours is {result.answer_text}{where}, "
+            f"the expected answer is {result.reference_value:.4g}."
+        )
     if result.differs_at is None or result.answer_value is None or result.reference_value is None:
         return "Not equivalent to the expected answer."
     mine, theirs = distinct(result.answer_value, result.reference_value)
