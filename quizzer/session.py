@@ -24,7 +24,13 @@ from quizzer.config import Settings
 from quizzer.context import Context, DrillOptions
 from quizzer.model import CardState, Rating, ReviewInput, Status
 from quizzer.schedule.queue import ahead_queue, build_queue
-from quizzer.schedule.scheduler import format_interval, interval, make_scheduler, outcomes
+from quizzer.schedule.scheduler import (
+    apply_rating,
+    format_interval,
+    interval,
+    make_scheduler,
+    outcomes,
+)
 from quizzer.store.db import Store
 
 if TYPE_CHECKING:
@@ -114,6 +120,7 @@ class DrillSession:
     _shown_at: float = 0.0
     _answer: str = ""
     _graded_at: datetime | None = None
+    _graded_card: CardState | None = None
 
     def __post_init__(self) -> None:
         self.limit = self.options.limit
@@ -252,6 +259,7 @@ class DrillSession:
             shown = {r: format_interval(interval(c, at)) for r, c in after.items()}
         self._answer = answer
         self._graded_at = at
+        self._graded_card = card
         self.result = Result(verdict, suggested, after, shown)
         return self.result
 
@@ -287,11 +295,20 @@ class DrillSession:
         elif rating not in result.outcomes:
             raise ValueError(f"rating must be 1-4, not {rating}")
         rating = Rating(rating)
-        before = self.store.card(exercise.question.id)
-        after = result.outcomes[rating]
-        review_id = self.store.record(
-            before,
-            after,
+        qid, graded = exercise.question.id, self._graded_card
+
+        def next_state(stored: CardState | None) -> CardState:
+            # Another instance may have rated this card since it was graded here: then the
+            # state shown is out of date, and the rating applies to what is stored now.
+            if stored == graded:
+                return result.outcomes[rating]
+            if self.cram:
+                return stored or CardState(qid, due=to_ms(at))
+            return apply_rating(self.scheduler, stored, qid, rating, at)
+
+        review_id, after = self.store.record_next(
+            qid,
+            next_state,
             ReviewInput(
                 reviewed_at=to_ms(at),
                 rating=rating,
