@@ -109,6 +109,13 @@ def explain(exc: sqlite3.Error, path: Path) -> str:
     )
 
 
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     # check_same_thread=False: the TUI grades in a worker thread; calls never overlap.
     conn = sqlite3.connect(
@@ -129,6 +136,7 @@ class Store(Queries):
         self._seen: set[str] | None = None
         self._seen_version = -1
         self._hold: int | None = None  # the shared lock (see quizzer.store.lock)
+        self._inode: int | None = None  # of the file opened, to notice a restore replacing it
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -142,34 +150,36 @@ class Store(Queries):
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
-                hold = lock.try_shared(path) if path.parent.is_dir() else None
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError(
-                        f"{path} is being restored by another quizzer; try again when it "
-                        "has finished."
-                    ) from None
-                time.sleep(0.05)
-                continue
-            try:
                 store = cls._open_once(path)
-                store._hold = hold
-                return store
             except _Locked as exc:
-                lock.release(hold)
                 if time.monotonic() > deadline:
                     raise StoreError(
                         f"{path} stayed locked by another program for "
                         f"{BUSY_TIMEOUT_MS // 1000} s ({exc}); close it and try again."
                     ) from None
                 time.sleep(0.05)
-            except BaseException:
-                lock.release(hold)
-                raise
+                continue
+            # Locked only once the file proved to be a sound quizzer database (opening a bad
+            # one creates nothing beside it). A restore that ran in between replaced the
+            # file: then the connection is to the old one, and opening starts over.
+            try:
+                store._hold = lock.try_shared(path)
+                if store._inode == _inode(path):
+                    return store
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    store.close()
+                    raise StoreError(
+                        f"{path} is being restored by another quizzer; try again when it "
+                        "has finished."
+                    ) from None
+            store.close()
+            time.sleep(0.05)
 
     @classmethod
     def _open_once(cls, path: Path) -> Store:
         _check_header(path)
+        inode = _inode(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = _connect(path)
@@ -222,7 +232,9 @@ class Store(Queries):
         except StoreError:
             conn.close()
             raise
-        return cls(path, conn)
+        store = cls(path, conn)
+        store._inode = inode or _inode(path)
+        return store
 
     @staticmethod
     def _create(conn: sqlite3.Connection) -> None:
