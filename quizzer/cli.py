@@ -332,13 +332,28 @@ CHECK_EXIT = {
 def check_answer(
     ctx: typer.Context,
     question_id: Annotated[str, typer.Argument(metavar="ID", help="Question id.")],
-    answer: Annotated[str, typer.Argument(help="Your answer, as you would type it.")],
+    answer: Annotated[str | None, typer.Argument(help="Your answer, as you would type it.")] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            "-f",
+            metavar="F",
+            help="Read the answer from file F ('-' for stdin): a derivation, one step per line.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for the question's parameters.")] = 0,
 ) -> None:
     """Check an answer without recording it. Exit 0 correct, 1 incorrect, 2 invalid."""
     from quizzer.bank.params import draw
     from quizzer.check import check
+    from quizzer.plain import format_marks
 
+    if (answer is None) == (file is None):
+        fail("give the answer as an argument or with --file F (not both)", ExitCode.USAGE)
+    if file is not None:
+        answer = _read_answer_file(file)
+    assert answer is not None
     bank = ctx.obj.bank()
     question = bank.questions.get(question_id)
     if question is None:
@@ -347,10 +362,35 @@ def check_answer(
     verdict = check(question.answer, answer, params, mistakes=question.mistakes)
     if params:
         echo("params: " + ", ".join(f"{k} = {v}" for k, v in params.items()))
-    if verdict.interpreted:
+    if verdict.lines:
+        echo("\n".join(format_marks(verdict.lines)))
+    elif verdict.interpreted:
         echo(f"read as: {verdict.interpreted}")
     echo(f"{verdict.status}: {verdict.feedback}".rstrip(": "))
     raise typer.Exit(CHECK_EXIT.get(verdict.status, ExitCode.USER_ERROR))
+
+
+ANSWER_FILE_LIMIT = 64 * 1024
+"""Bytes read from an answer file; the checker's own caps are far lower."""
+
+
+def _read_answer_file(name: str) -> str:
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(ANSWER_FILE_LIMIT + 1)
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read(ANSWER_FILE_LIMIT + 1)
+    except OSError as exc:
+        fail(f"cannot read the answer file {name}: {exc.strerror or exc}", ExitCode.USAGE)
+    if len(data) > ANSWER_FILE_LIMIT:
+        fail(
+            f"the answer file {name} is larger than {ANSWER_FILE_LIMIT // 1024} KiB", ExitCode.USAGE
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        fail(f"the answer file {name} is not UTF-8 text", ExitCode.USAGE)
 
 
 @app.command()
@@ -369,7 +409,9 @@ def demo(
 
     if device not in DEVICES:
         fail(f"--device must be one of {', '.join(DEVICES)}, not {device!r}", ExitCode.USAGE)
-    raise typer.Exit(run_demo(ctx.obj.bank(), question_id, device, seed, ask=_ask))
+    ws: Workspace = ctx.obj
+    python = ws.settings().demo_python or None
+    raise typer.Exit(run_demo(ws.bank(), question_id, device, seed, ask=_ask, python=python))
 
 
 def _ask(question: str) -> bool:

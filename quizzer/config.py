@@ -26,6 +26,7 @@ class Settings:
     backups_keep: int = 7
     fuzz: bool = True
     fsrs_parameters: list[float] = field(default_factory=list)
+    demo_python: str = ""
 
     def validate(self) -> Settings:
         """Raise ConfigError naming the first value of the wrong type or out of range."""
@@ -37,6 +38,11 @@ class Settings:
                 raise ConfigError(f"setting {name} must be {wanted}, not {_shown(value)}")
             if not lo <= value <= hi:  # NaN fails this too
                 raise ConfigError(f"setting {name} = {_shown(value)} is out of range ({lo}-{hi})")
+        if not isinstance(self.demo_python, str):
+            raise ConfigError(
+                f"setting demo_python must be the path of a Python interpreter, not "
+                f"{_shown(self.demo_python)}"
+            )
         if not isinstance(self.fuzz, bool):
             raise ConfigError(f"setting fuzz must be true or false, not {_shown(self.fuzz)}")
         weights = self.fsrs_parameters
@@ -127,6 +133,8 @@ DESCRIPTIONS = {
     "backups_keep": "database backups kept",
     "fuzz": "spread intervals a little so reviews do not bunch up",
     "fsrs_parameters": "21 fitted FSRS weights (empty: the defaults); see `quizzer optimize`",
+    "demo_python": "interpreter that runs the PyTorch demos, e.g. a conda env's python with "
+    "CUDA (empty: the one quizzer runs with)",
 }
 """What each setting means, in the order they are shown."""
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import TextIO
 
 from quizzer.bank.render import render_math
+from quizzer.check.verdict import LineMark
 from quizzer.model import Rating, Status, option_letter
 from quizzer.presentation import status_text
 from quizzer.safe_text import SafeStream
-from quizzer.session import DrillSession, Exercise, Result
+from quizzer.session import DrillSession, Exercise, Result, model_derivation
 
 
 def format_exercise(session: DrillSession, exercise: Exercise) -> str:
@@ -21,7 +22,18 @@ def format_exercise(session: DrillSession, exercise: Exercise) -> str:
     ]
     if q.answer.kind == "choice":
         lines += [f"  {option_letter(i)}) {render_math(o)}" for i, o in enumerate(q.answer.options)]
+    if q.answer.kind == "derivation":
+        lines.append("(one step per line; an empty line ends the derivation)")
     return "\n".join(lines)
+
+
+def format_marks(marks: tuple[LineMark, ...]) -> list[str]:
+    """One line per derivation line: ✓ or ✗, its number, and how it was read."""
+    return [
+        f"  {'✓' if m.follows else '✗' if m.follows is not None else ' '} {m.number:>2}  "
+        f"{m.shown or m.text}"
+        for m in marks
+    ]
 
 
 def format_ratings(result: Result) -> str:
@@ -32,11 +44,16 @@ def format_ratings(result: Result) -> str:
 def format_result(exercise: Exercise, result: Result) -> str:
     """The verdict block: verdict, how the answer was read, feedback, the solution."""
     lines = [status_text(result.status)]
-    if result.interpreted:
+    if result.lines:
+        lines += format_marks(result.lines)
+    elif result.interpreted:
         lines.append(f"  read as: {result.interpreted}")
     if result.feedback and result.status is not Status.REVEALED:
         lines.append(f"  {result.feedback}")
-    if result.expected and result.status is not Status.CORRECT:
+    model = model_derivation(exercise)
+    if model is not None:
+        lines += ["  model derivation:", *(f"    {step}" for step in model.splitlines())]
+    elif result.expected and result.status is not Status.CORRECT:
         lines.append(f"  answer: {result.expected}")
     if explanation := exercise.question.explanation.strip():
         lines += ["", render_math(explanation)]
@@ -55,6 +72,18 @@ def _read(inp: TextIO, out: TextIO, prompt: str) -> str | None:
     return line.rstrip("\r\n")
 
 
+def _read_derivation(inp: TextIO, out: TextIO) -> str | None:
+    """Lines until an empty one (or the end of input); ``?`` alone on the first line asks
+    for a hint. None when input ends before anything is typed."""
+    first = _read(inp, out, "answer> ")
+    if first is None or not first.strip() or first.strip() == "?":
+        return first
+    lines = [first]
+    while (line := _read(inp, out, "     > ")) is not None and line.strip():
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def run_plain(session: DrillSession, inp: TextIO, out: TextIO) -> int:
     """Drill until the queue is empty or input ends; returns the number of reviews stored.
 
@@ -63,8 +92,9 @@ def run_plain(session: DrillSession, inp: TextIO, out: TextIO) -> int:
     out = SafeStream(out)  # type: ignore[assignment]
     while (exercise := session.next()) is not None:
         print(format_exercise(session, exercise), file=out)
+        derivation = exercise.question.kind == "derivation"
         while True:
-            answer = _read(inp, out, "answer> ")
+            answer = _read_derivation(inp, out) if derivation else _read(inp, out, "answer> ")
             if answer is None:
                 return session.done
             if answer.strip() == "?":

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from quizzer.bank.loader import Bank
 from quizzer.bank.params import draw, fill
 from quizzer.bank.schema import Question
-from quizzer.check.verdict import Verdict
+from quizzer.check.verdict import LineMark, Verdict
 from quizzer.clock import from_ms, next_day_start, to_ms
 from quizzer.config import Settings
 from quizzer.context import Context, DrillOptions
@@ -60,6 +60,12 @@ def solution(exercise: Exercise) -> str | None:
         return f"(the reference answer cannot be shown: {error})"
 
 
+def model_derivation(exercise: Exercise) -> str | None:
+    """The model derivation of a derivation question, one step per line (None otherwise)."""
+    spec = exercise.question.answer
+    return "\n".join(spec.steps) if spec.kind == "derivation" else None
+
+
 @dataclass(frozen=True)
 class Result:
     """What grading an answer gave: the checker's verdict, the suggested rating and, for each
@@ -89,6 +95,11 @@ class Result:
     def expected(self) -> str | None:
         """The reference answer, rendered for display."""
         return self.verdict.expected
+
+    @property
+    def lines(self) -> tuple[LineMark, ...]:
+        """Each line of a derivation, read and marked."""
+        return self.verdict.lines
 
     @property
     def retry(self) -> bool:
@@ -130,10 +141,10 @@ class DrillSession:
             self.queue = [q.id for q in self.bank.select(topic)]
             self._rng.shuffle(self.queue)
         else:
-            ids = (
-                self.bank.questions.keys()
-                if topic is None
-                else [q.id for q in self.bank.select(topic)]
+            # a derivation is the hardest kind to answer: new ones come after the others
+            ids = sorted(
+                (q.id for q in self.bank.select(topic)),
+                key=lambda qid: self.bank.questions[qid].kind == "derivation",
             )
             self.queue = build_queue(self.store, ids, self.clock(), self.settings)
         if self.limit is not None:

@@ -30,6 +30,9 @@ def _typed(question: Question, text: str, params: dict[str, float]) -> str:
         return repr(evaluate_at(text, params, []))
     if kind == "vector":
         return "[" + ", ".join(repr(evaluate_at(p, params, [])) for p in _split_vector(text)) + "]"
+    if kind == "derivation":  # a wrong step: the model derivation with it as line 2
+        steps = question.answer.steps
+        return "\n".join([steps[0], text, *steps[1:]])
     return text
 
 
@@ -39,6 +42,8 @@ def _reference_answer(question: Question, params: dict[str, float]) -> str:
         return repr(reference_value(answer, params))
     if answer.kind == "expression":
         return answer.value
+    if answer.kind == "derivation":
+        return "\n".join(answer.steps)
     return ", ".join(chr(ord("a") + answer.options.index(c)) for c in sorted(answer.correct_set))
 
 

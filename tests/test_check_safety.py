@@ -196,3 +196,46 @@ def test_a_worker_dying_mid_request_is_reported_and_replaced() -> None:
     with pytest.raises(worker.WorkerDied):
         worker.call("os", "_exit", 1, timeout=BOUND_S)
     assert check(EXPRESSION, "x^2").status == "correct"
+
+
+DERIVATION = {
+    "kind": "derivation",
+    "start": "diff(x^3, x)",
+    "target": "3*x^2",
+    "steps": ["d/dx x^3", "3*x^2"],
+    "variables": ["x"],
+}
+
+
+def test_hostile_lines_in_a_derivation_are_refused_quickly_without_side_effects(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "pwned"
+    check(DERIVATION, "d/dx x^3\n3x^2")  # start the worker outside the timed part
+    for text in hostile_inputs(marker):
+        for answer in (f"d/dx x^3\n{text}\n3*x^2", f"{text}\n3*x^2", f"d/dx {text}\n3*x^2"):
+            started = time.monotonic()
+            verdict = check(DERIVATION, answer)
+            elapsed = time.monotonic() - started
+            assert verdict.status in {"invalid", "incorrect", "timeout"}, (text[:60], verdict)
+            assert elapsed < BOUND_S, (text[:60], elapsed)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "d/dx x^3\n" + "x" * 600,  # one line over the cap
+        "d/dx x^3\n" * 2000,  # the whole answer over the cap
+        "x\n" * 100,  # too many lines
+        "\n" * 100_000,  # only blank lines, a lot of them
+        "d/dx " * 90 + "x",  # derivatives nested past the cap
+        "diff(diff(diff(" + "*".join(f"tanh({k}x)" for k in range(1, 40)) + ", x), x), x)",
+    ],
+)
+def test_oversized_derivations_are_invalid_or_stopped_in_time(answer: str) -> None:
+    check(DERIVATION, "d/dx x^3\n3x^2")
+    started = time.monotonic()
+    verdict = check(DERIVATION, answer)
+    assert time.monotonic() - started < BOUND_S
+    assert verdict.status in {"invalid", "timeout"}, verdict

@@ -166,7 +166,7 @@ def test_the_runner_and_plots_never_import_torch() -> None:
         "bank = load_bank([Path('question_bank')])\n"
         "q = bank.questions['q30.gelu.derivative']\n"
         "runner.build_command(q, Path('question_bank'), {}, 'cpu')\n"
-        "terminal_plot.terminal_plot(q.id, 60, 12)\n"
+        "terminal_plot.terminal_plot(q.plot, 60, 12)\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     result = subprocess.run(
@@ -196,3 +196,46 @@ def test_cli_demo_errors_are_one_line(args: tuple[str, ...], code: int, message:
     out = run_quizzer("--bank", str(BANK_DIR), *args)
     assert out.returncode == code
     assert out.stderr.count("\n") == 1 and message in out.stderr
+
+
+def test_demo_python_runs_the_snippet_with_an_interpreter_that_lacks_quizzer(
+    tmp_path: Path,
+) -> None:
+    """demo_python names another interpreter (a conda env with CUDA, say) that has PyTorch
+    but not quizzer: the snippet runs there and still finds the harness."""
+    if not runner.torch_available():
+        pytest.skip("torch is not installed")
+    other = tmp_path / "other-python"
+    other.write_text(
+        f"#!{sys.executable}\n"
+        "import runpy, sys\n"
+        "sys.modules['quizzer'] = None  # this interpreter has torch but no quizzer\n"
+        "args = [a for a in sys.argv[1:] if a != '-u']\n"
+        "if args[0] == '-c':\n"
+        "    sys.argv = ['-c', *args[2:]]\n"
+        "    exec(args[1])\n"
+        "else:\n"
+        "    print('(the other interpreter)')\n"
+        "    sys.argv = args\n"
+        "    runpy.run_path(args[0], run_name='__main__')\n"
+    )
+    other.chmod(0o755)
+    config = tmp_path / "config.toml"
+    config.write_text(f"fuzz = false\ndemo_python = {str(other)!r}\n")
+    env = {"QUIZZER_CONFIG": str(config)}
+    out = run_quizzer("--bank", str(BANK_DIR), "demo", "q25.ce.numeric", "--device", "cpu", env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.splitlines()[1:3] == ["(the other interpreter)", "device: cpu"]
+    assert "OK: from scratch and the PyTorch API agree with the bank" in out.stdout
+
+
+def test_demo_python_that_cannot_run_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f"demo_python = {str(tmp_path / 'no-such-python')!r}\n")
+    out = run_quizzer(
+        "--bank", str(BANK_DIR), "demo", "q25.ce.numeric", env={"QUIZZER_CONFIG": str(config)}
+    )
+    assert out.returncode == ExitCode.UNAVAILABLE
+    assert out.stderr.count("\n") == 1
+    assert out.stderr.startswith("quizzer: error: demo_python ")
+    assert "cannot be run" in out.stderr

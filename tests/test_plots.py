@@ -84,7 +84,7 @@ def canvas_rows(plot: str) -> list[str]:
 
 
 def test_cross_entropy_terminal_plot_fits_and_falls_from_left_to_right() -> None:
-    plot = terminal_plot("q25.ce.numeric", 60, 14)
+    plot = terminal_plot("cross_entropy", 60, 14)
     assert plot is not None
     lines = plot.splitlines()
     assert len(lines) == 14 and all(len(line) <= 60 for line in lines)
@@ -97,16 +97,43 @@ def test_cross_entropy_terminal_plot_fits_and_falls_from_left_to_right() -> None
 
 
 def test_activation_terminal_plot_shows_the_function_and_its_derivative() -> None:
-    plot = terminal_plot("q30.gelu.derivative", 50, 12)
+    plot = terminal_plot("gelu", 50, 12)
     assert plot is not None
     assert plot.splitlines()[0] == "GELU and its derivative"
     assert "gelu(x)" in plot and "gelu'(x)" in plot
-    assert terminal_plot("Q30 ReLU & activations", 50, 12).startswith("ReLU")  # type: ignore[union-attr]
+    assert terminal_plot("relu", 50, 12).startswith("ReLU")  # type: ignore[union-attr]
 
 
 def test_terminal_plot_is_none_where_no_plot_fits() -> None:
-    assert terminal_plot("q28.eig.2x2-symmetric", 60, 14) is None
-    assert terminal_plot("q25.ce.numeric", 10, 3) is None
+    assert terminal_plot(None, 60, 14) is None
+    assert terminal_plot("cross_entropy", 10, 3) is None
+
+
+def test_every_plot_a_bank_may_name_is_drawn() -> None:
+    from typing import get_args
+
+    from quizzer.bank.schema import PlotName
+    from quizzer.demos.terminal_plot import PLOTS
+
+    assert set(PLOTS) == set(get_args(PlotName))
+    assert all(terminal_plot(name, 40, 8) for name in PLOTS)
+
+
+def test_a_user_bank_declares_its_plot_and_a_wrong_name_is_a_bank_error(tmp_path: Path) -> None:
+    from quizzer.bank.loader import load_bank
+
+    (tmp_path / "mine.yaml").write_text(
+        "- id: my.relu\n  topic: Mine\n  prompt: P\n  plot: relu\n  answer: {kind: recall}\n"
+        "- id: my.none\n  topic: Mine\n  prompt: P\n  answer: {kind: recall}\n"
+        "- id: my.bad\n  topic: Mine\n  prompt: P\n  plot: tanh\n  answer: {kind: recall}\n"
+    )
+    bank = load_bank([tmp_path])
+    assert bank.questions["my.relu"].plot == "relu"
+    assert bank.questions["my.none"].plot is None
+    assert "my.bad" not in bank.questions
+    assert next(str(e) for e in bank.errors if "my.bad" in str(e)).startswith(
+        f"{tmp_path / 'mine.yaml'}:13: my.bad: plot: Input should be 'cross_entropy'"
+    )
 
 
 def test_plots_without_matplotlib_say_how_to_install_it(tmp_path: Path) -> None:

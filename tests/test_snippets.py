@@ -15,14 +15,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, run_quizzer
 
 from quizzer.bank.loader import load_bank
 from quizzer.bank.params import draw
 from quizzer.demos import runner
 
 BANK_DIR = ROOT / "question_bank"
-SNIPPETS = sorted((BANK_DIR / "snippets").glob("*.py"))
+SNIPPETS = sorted(p for p in (BANK_DIR / "snippets").glob("*.py") if p.name != "demo_harness.py")
 CONTRACT = {
     "q25_cross_entropy.py", "perplexity.py", "q26_embedding_grad.py", "q27_jacobian.py",
     "q28_eigen.py", "q29_kl_divergence.py", "q30_activations.py", "q31_backprop.py",
@@ -47,6 +47,8 @@ def bank():  # type: ignore[no-untyped-def]
 @cache
 def snippet_module(path: Path) -> ModuleType:
     """Import a snippet by path (it is a script, not a package module)."""
+    if str(runner.HARNESS_DIR) not in sys.path:
+        sys.path.insert(0, str(runner.HARNESS_DIR))  # as quizzer's PYTHONPATH does for a demo
     spec = importlib.util.spec_from_file_location(f"snippet_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -62,6 +64,57 @@ def linked_computed() -> list[str]:
 
 def test_the_ten_contract_snippets_exist() -> None:
     assert {p.name for p in SNIPPETS} >= CONTRACT
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=lambda p: p.stem)
+def test_every_snippet_uses_the_shared_harness_and_copies_none_of_it(path: Path) -> None:
+    """The command line, device choice and comparison live in demo_harness alone."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    assert not defined & {"pick_device", "fmt", "verify", "main", "run"}
+    imported = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
+    assert "demo_harness" in imported and "argparse" not in imported
+    last = tree.body[-1]
+    assert isinstance(last, ast.If)
+    assert ast.unparse(last.body[0]) == "demo_harness.main(__doc__, demo, CHECKS)"
+
+
+@needs_torch
+def test_a_user_bank_snippet_imports_the_harness_without_copying_it(tmp_path: Path) -> None:
+    """A snippet outside the shipped bank gets the harness from quizzer's PYTHONPATH."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "double.py").write_text(
+        '"""Doubling, by hand and with torch."""\n'
+        "import demo_harness\nimport torch\n\n"
+        "CHECKS: dict[str, demo_harness.Check] = {}\n"
+        "check = demo_harness.registry(CHECKS)\n\n\n"
+        "def demo(device: torch.device) -> None:\n    print('two times three is six')\n\n\n"
+        "@check('my.double')\n"
+        "@check('my.wrong')\n"
+        "def check_double(p, device):\n"
+        "    x = torch.tensor(p['x'], device=device)\n"
+        "    return {'from scratch': 2 * p['x'], 'torch API': (x + x).item()}\n\n\n"
+        "if __name__ == '__main__':\n    demo_harness.main(__doc__, demo, CHECKS)\n"
+    )
+    (tmp_path / "mine.yaml").write_text(
+        "- id: my.double\n  topic: Mine\n  prompt: Twice {x}?\n"
+        "  params: {x: {choices: [1.5]}}\n"
+        "  answer: {kind: numeric, value: '2*x'}\n  demo: snippets/double.py\n"
+        "- id: my.wrong\n  topic: Mine\n  prompt: Twice {x}?\n"
+        "  params: {x: {choices: [1.5]}}\n"
+        "  answer: {kind: numeric, value: '3*x'}\n  demo: snippets/double.py\n"
+    )
+    # A snippet from a bank of one's own runs once the person allowed it (asked once).
+    right = run_quizzer(
+        "--bank", str(tmp_path), "demo", "my.double", "--device", "cpu", input="y\n"
+    )
+    assert right.returncode == 0, right.stdout + right.stderr
+    assert "OK: from scratch and the PyTorch API agree with the bank" in right.stdout
+    wrong = run_quizzer("--bank", str(tmp_path), "demo", "my.wrong", "--device", "cpu")
+    assert wrong.returncode == 1
+    assert "MISMATCH: my.wrong: torch API gives 3, the bank says 4.5" in wrong.stdout
 
 
 def test_every_topic_links_a_snippet_and_most_checked_questions_do() -> None:
@@ -112,8 +165,9 @@ def test_snippet_checks_agree_with_the_bank(seed: int) -> None:
         at = expected.get("at", {}) if isinstance(expected, dict) else {}
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            code = module.verify(qid, module.CHECKS[qid]({**params, **at}, torch.device("cpu")),
-                                 expected)  # fmt: skip
+            code = module.demo_harness.verify(
+                qid, module.CHECKS[qid]({**params, **at}, torch.device("cpu")), expected
+            )
         if code != 0:
             failures.append(out.getvalue())
     assert not failures, "\n".join(failures)

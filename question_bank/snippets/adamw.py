@@ -6,59 +6,18 @@ decay is divided by sqrt(v_hat) with everything else: weights with a large gradi
 are barely decayed. Also: bias correction, pure decay over many steps, and which parameters
 get decay in a GPT-style setup.
 
-    python adamw.py [--device auto|cpu|cuda|mps]
-                    [--question ID --params JSON --expected JSON]
+    python adamw.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from collections.abc import Callable
-
+import demo_harness
 import numpy as np
 import torch
 from torch import nn
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -151,6 +110,7 @@ def demo(device: torch.device) -> None:
     )
 
 
+@check("adamw.update-rule")
 def check_update_rule(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
     """AdamW's update at the sampled (theta, lr, m_hat, v_hat, eps, wd).
 
@@ -177,6 +137,7 @@ def check_update_rule(p: dict[str, list[float]], device: torch.device) -> dict[s
     return {"from scratch": scratch, "torch API": api}
 
 
+@check("adamw.first-step")
 def check_first_step(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """theta_new - theta after the first AdamW step."""
     args = (p["theta"], [p["g"]], p["lr"], p["wd"])
@@ -186,6 +147,7 @@ def check_first_step(p: dict[str, float], device: torch.device) -> dict[str, obj
     }
 
 
+@check("adamw.decay-over-steps")
 def check_decay_over_steps(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Shrink factor after ``n`` AdamW steps with zero gradient (pure decoupled decay)."""
     n, lr, wd = int(p["n"]), p["lr"], p["wd"]
@@ -200,6 +162,7 @@ def check_decay_over_steps(p: dict[str, float], device: torch.device) -> dict[st
     return {"from scratch": theta, "torch API": w.item()}
 
 
+@check("adamw.bias-correction")
 def check_bias_correction(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """m_hat / m at step ``t`` for beta1 = ``b``, read from Adam's state (constant gradient)."""
     b, t = p["b"], int(p["t"])
@@ -214,6 +177,7 @@ def check_bias_correction(p: dict[str, float], device: torch.device) -> dict[str
     return {"from scratch": 1.0 / m, "torch API": 1.0 / opt.state[w]["exp_avg"].item()}
 
 
+@check("adamw.sgd-equivalence")
 def check_sgd_equivalence(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """The L2 coefficient that makes an SGD step shrink theta by (1 - d).
 
@@ -232,35 +196,5 @@ def check_sgd_equivalence(p: dict[str, float], device: torch.device) -> dict[str
     return {"from scratch": d / lr, "torch API": coefficient}
 
 
-CHECKS: dict[str, Callable[[dict, torch.device], dict[str, object]]] = {
-    "adamw.update-rule": check_update_rule,
-    "adamw.first-step": check_first_step,
-    "adamw.decay-over-steps": check_decay_over_steps,
-    "adamw.bias-correction": check_bias_correction,
-    "adamw.sgd-equivalence": check_sgd_equivalence,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

@@ -6,61 +6,22 @@ Rounding is written from scratch on the raw bits (numpy) and compared with torch
 ``torch.finfo``; autocast matmul error is measured against fp32, and the speed and memory of
 bf16 are measured on this machine's device, never assumed.
 
-    python bf16.py [--device auto|cpu|cuda|mps]
-                   [--question ID --params JSON --expected JSON]
+    python bf16.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
 import time
 from collections.abc import Callable
 
+import demo_harness
 import numpy as np
 import torch
 from torch import nn
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -204,6 +165,7 @@ def check_layout(name: str) -> Callable[[dict, torch.device], dict[str, object]]
     return check
 
 
+@check("bf16.epsilon")
 def check_epsilon(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """bf16 machine epsilon: halving by hand vs ``torch.finfo(torch.bfloat16).eps``."""
     return {
@@ -212,12 +174,14 @@ def check_epsilon(p: dict[str, float], device: torch.device) -> dict[str, object
     }
 
 
+@check("bf16.eps-by-fraction-bits")
 def check_eps_by_fraction_bits(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Epsilon of the format with ``k`` fraction bits (bf16, fp16, fp32 or fp64)."""
     name = {7: "bfloat16", 10: "float16", 23: "float32", 52: "float64"}[int(p["k"])]
     return {"from scratch": eps_scratch(ROUNDERS[name]), "torch API": torch.finfo(DTYPES[name]).eps}
 
 
+@check("bf16.next-after")
 def check_next_after(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """The next bf16 number above ``x``: raw bits + 1 vs ``torch.nextafter``."""
     bits = np.asarray(to_bf16(p["x"]), dtype=np.float32).view(np.uint32)
@@ -227,6 +191,7 @@ def check_next_after(p: dict[str, float], device: torch.device) -> dict[str, obj
     return {"from scratch": scratch, "torch API": api}
 
 
+@check("bf16.swamping")
 def check_swamping(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """A bf16 weight ``w`` after adding ``u`` and storing back in bf16."""
     scratch = float(to_bf16(to_bf16(p["w"])[0] + np.float32(p["u"]))[0])
@@ -234,12 +199,14 @@ def check_swamping(p: dict[str, float], device: torch.device) -> dict[str, objec
     return {"from scratch": scratch, "torch API": (w + p["u"]).item()}
 
 
+@check("bf16.fp16-max")
 def check_fp16_max(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Largest finite fp16: the bit pattern 0 11110 1111111111 vs ``torch.finfo``."""
     scratch = float(np.array(0b0_11110_1111111111, dtype=np.uint16).view(np.float16))
     return {"from scratch": scratch, "torch API": torch.finfo(torch.float16).max}
 
 
+@check("bf16.state-bytes")
 def check_state_bytes(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """GB for weights + grads + AdamW state of an ``N``B model in bf16 mixed precision.
 
@@ -267,39 +234,14 @@ def check_state_bytes(p: dict[str, float], device: torch.device) -> dict[str, ob
     }
 
 
-CHECKS: dict[str, Callable[[dict, torch.device], dict[str, object]]] = {
-    "bf16.layout": check_layout("bfloat16"),
-    "bf16.fp16-layout": check_layout("float16"),
-    "bf16.fp32-layout": check_layout("float32"),
-    "bf16.epsilon": check_epsilon,
-    "bf16.eps-by-fraction-bits": check_eps_by_fraction_bits,
-    "bf16.next-after": check_next_after,
-    "bf16.swamping": check_swamping,
-    "bf16.fp16-max": check_fp16_max,
-    "bf16.state-bytes": check_state_bytes,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
+CHECKS.update(
+    {
+        "bf16.layout": check_layout("bfloat16"),
+        "bf16.fp16-layout": check_layout("float16"),
+        "bf16.fp32-layout": check_layout("float32"),
+    }
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

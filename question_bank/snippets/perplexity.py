@@ -4,61 +4,21 @@ Trains a tiny bigram language model, and computes its perplexity from scratch (n
 mean negative log-probability of each observed token) and from the loss ``F.cross_entropy``
 returns. A model that guesses uniformly over V words has perplexity exactly V.
 
-    python perplexity.py [--device auto|cpu|cuda|mps]
-                         [--question ID --params JSON --expected JSON]
+    python perplexity.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
-from collections.abc import Callable
 
+import demo_harness
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -135,30 +95,35 @@ def uniform_loss(vocab: int, device: torch.device) -> float:
     return F.cross_entropy(logits, torch.tensor([0], device=device)).item()
 
 
+@check("ppl.from-loss")
 def check_from_loss(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Perplexity of a model whose mean cross-entropy is ``L`` nats."""
     prob = math.exp(-p["L"])  # a model giving each correct token this probability has loss L
     return {"from scratch": ppl_scratch([prob]), "torch API": math.exp(mean_nll([prob], device))}
 
 
+@check("ppl.to-loss")
 def check_to_loss(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """The loss that a perplexity of ``P`` corresponds to."""
     prob = 1 / p["P"]
     return {"from scratch": float(-np.log(prob)), "torch API": mean_nll([prob], device)}
 
 
+@check("ppl.uniform")
 def check_uniform(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Perplexity of a model that spreads probability evenly over ``V`` words."""
     v = int(p["V"])
     return {"from scratch": ppl_scratch([1.0 / v]), "torch API": math.exp(uniform_loss(v, device))}
 
 
+@check("ppl.uniform-loss")
 def check_uniform_loss(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """The loss of a uniform guesser over ``V`` words: ln V."""
     v = int(p["V"])
     return {"from scratch": float(-np.log(1.0 / v)), "torch API": uniform_loss(v, device)}
 
 
+@check("ppl.base2")
 def check_base2(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Perplexity from a loss of ``B`` bits per token."""
     prob = 2.0 ** -p["B"]
@@ -166,6 +131,7 @@ def check_base2(p: dict[str, float], device: torch.device) -> dict[str, object]:
     return {"from scratch": scratch, "torch API": math.exp(mean_nll([prob], device))}
 
 
+@check("ppl.nats-to-bits")
 def check_nats_to_bits(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """A loss of ``L`` nats per token expressed in bits per token."""
     prob = math.exp(-p["L"])
@@ -173,12 +139,14 @@ def check_nats_to_bits(p: dict[str, float], device: torch.device) -> dict[str, o
     return {"from scratch": scratch, "torch API": mean_nll([prob], device) / math.log(2)}
 
 
+@check("ppl.sequence")
 def check_sequence(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Perplexity of a 3-token sequence whose tokens got probabilities a, b, c."""
     probs = [p["a"], p["b"], p["c"]]
     return {"from scratch": ppl_scratch(probs), "torch API": math.exp(mean_nll(probs, device))}
 
 
+@check("ppl.loss-drop")
 def check_loss_drop(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """New PPL / old PPL when the loss drops from ``L`` to ``L - d``."""
     old, new = math.exp(-p["L"]), math.exp(-(p["L"] - p["d"]))
@@ -186,38 +154,5 @@ def check_loss_drop(p: dict[str, float], device: torch.device) -> dict[str, obje
     return {"from scratch": ppl_scratch([new]) / ppl_scratch([old]), "torch API": api}
 
 
-CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
-    "ppl.from-loss": check_from_loss,
-    "ppl.to-loss": check_to_loss,
-    "ppl.uniform": check_uniform,
-    "ppl.uniform-loss": check_uniform_loss,
-    "ppl.base2": check_base2,
-    "ppl.nats-to-bits": check_nats_to_bits,
-    "ppl.sequence": check_sequence,
-    "ppl.loss-drop": check_loss_drop,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

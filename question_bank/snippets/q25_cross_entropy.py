@@ -4,59 +4,18 @@ Computes the loss from scratch (numpy, -log softmax) and with ``F.cross_entropy`
 punishes confident mistakes, and checks that the gradient with respect to the logits is
 ``softmax(z) - onehot(y)``.
 
-    python q25_cross_entropy.py [--device auto|cpu|cuda|mps]
-                                [--question ID --params JSON --expected JSON]
+    python q25_cross_entropy.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from collections.abc import Callable
-
+import demo_harness
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -112,12 +71,14 @@ def demo(device: torch.device) -> None:
     assert torch.allclose(logits.grad, closed_form, atol=1e-6)
 
 
+@check("q25.ce.numeric")
 def check_numeric(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Loss when the correct token has probability ``p``."""
     probs = probs_with_correct(p["p"])
     return {"from scratch": ce_scratch(probs, 0), "torch API": ce_torch(probs, 0, device)}
 
 
+@check("q25.ce.one-hot")
 def check_one_hot(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
     """The loss -ln q at each sampled probability ``q`` of the correct token."""
     qs = p["q"]
@@ -127,6 +88,7 @@ def check_one_hot(p: dict[str, list[float]], device: torch.device) -> dict[str, 
     }
 
 
+@check("q25.ce.batch-mean")
 def check_batch_mean(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Mean loss over three positions whose correct tokens get probabilities a, b, c."""
     rows = [probs_with_correct(p[k]) for k in "abc"]
@@ -135,6 +97,7 @@ def check_batch_mean(p: dict[str, float], device: torch.device) -> dict[str, obj
     return {"from scratch": float(np.mean([ce_scratch(r, 0) for r in rows])), "torch API": api}
 
 
+@check("q25.ce.soft-target")
 def check_soft_target(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """H(target, prediction) for target (t, 1-t) and prediction (q, 1-q)."""
     t, q = p["t"], p["q"]
@@ -144,6 +107,7 @@ def check_soft_target(p: dict[str, float], device: torch.device) -> dict[str, ob
     return {"from scratch": float(scratch), "torch API": F.cross_entropy(logits, target).item()}
 
 
+@check("q25.ce.grad-wrt-prob")
 def check_grad_wrt_prob(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
     """dL/dq of L = -ln q by autograd, at each sampled ``q``."""
     q = torch.tensor(p["q"], dtype=torch.float32, device=device, requires_grad=True)
@@ -164,6 +128,7 @@ def softmax_minus_onehot(logits: list[float]) -> list[float]:
     return (e / e.sum() - np.eye(len(logits))[0]).tolist()
 
 
+@check("q25.ce.grad-logit-correct")
 def check_grad_logit_correct(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """dL/dz_c when softmax gives the correct class probability ``q``."""
     logits = np.log(probs_with_correct(p["q"])).tolist()
@@ -173,43 +138,12 @@ def check_grad_logit_correct(p: dict[str, float], device: torch.device) -> dict[
     }
 
 
+@check("q25.ce.grad-logits")
 def check_grad_logits(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """The whole gradient dL/dz for logits (a, b, c), first class correct."""
     logits = [p["a"], p["b"], p["c"]]
     return {"from scratch": softmax_minus_onehot(logits), "torch API": logit_grad(logits, device)}
 
 
-CHECKS: dict[str, Callable[[dict, torch.device], dict[str, object]]] = {
-    "q25.ce.numeric": check_numeric,
-    "q25.ce.one-hot": check_one_hot,
-    "q25.ce.batch-mean": check_batch_mean,
-    "q25.ce.soft-target": check_soft_target,
-    "q25.ce.grad-wrt-prob": check_grad_wrt_prob,
-    "q25.ce.grad-logit-correct": check_grad_logit_correct,
-    "q25.ce.grad-logits": check_grad_logits,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

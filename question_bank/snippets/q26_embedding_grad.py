@@ -5,60 +5,19 @@ row of a token that did not appear is exactly zero, and a token that appears k t
 the sum of its k upstream gradients. Computed from scratch (numpy) and with ``nn.Embedding``
 and autograd, including ``sparse=True``, which stores only the touched rows.
 
-    python q26_embedding_grad.py [--device auto|cpu|cuda|mps]
-                                 [--question ID --params JSON --expected JSON]
+    python q26_embedding_grad.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from collections.abc import Callable
-
+import demo_harness
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -135,6 +94,7 @@ def demo(device: torch.device) -> None:
     print(f"  nonzero rows with tying: {len(nonzero_rows(tied.weight.grad.cpu()))} of {vocab}")
 
 
+@check("q26.emb.rows-nonzero")
 def check_rows_nonzero(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Nonzero gradient rows for ``n`` positions drawn from ``k`` distinct ids of ``V``."""
     vocab, n, k = int(p["V"]), int(p["n"]), int(p["k"])
@@ -148,6 +108,7 @@ def check_rows_nonzero(p: dict[str, float], device: torch.device) -> dict[str, o
     }
 
 
+@check("q26.emb.repeated-token")
 def check_repeated_token(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Row 7 of the gradient when token 7 appears twice, upstream (a, b) and (c, d)."""
     tokens, upstream = [7, 7], np.array([[p["a"], p["b"]], [p["c"], p["d"]]])
@@ -157,6 +118,7 @@ def check_repeated_token(p: dict[str, float], device: torch.device) -> dict[str,
     }
 
 
+@check("q26.emb.tied-params-saved")
 def check_tied_params_saved(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Parameters saved by tying a V x d embedding to the output projection (meta tensors)."""
     vocab, dim = int(p["V"]), int(p["d"])
@@ -168,6 +130,7 @@ def check_tied_params_saved(p: dict[str, float], device: torch.device) -> dict[s
     return {"from scratch": float(vocab * dim), "torch API": float(untied - tied)}
 
 
+@check("q26.emb.grad-memory")
 def check_grad_memory(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """MiB of a dense fp32 gradient for a V x d embedding."""
     vocab, dim = int(p["V"]), int(p["d"])
@@ -178,34 +141,5 @@ def check_grad_memory(p: dict[str, float], device: torch.device) -> dict[str, ob
     }
 
 
-CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
-    "q26.emb.rows-nonzero": check_rows_nonzero,
-    "q26.emb.repeated-token": check_repeated_token,
-    "q26.emb.tied-params-saved": check_tied_params_saved,
-    "q26.emb.grad-memory": check_grad_memory,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

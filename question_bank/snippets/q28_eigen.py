@@ -4,61 +4,21 @@ For [[a, b], [b, c]] the eigenvalues are (a + c)/2 -/+ sqrt(((a - c)/2)^2 + b^2)
 the trace and their product the determinant. ``eigh`` returns them in ascending order with
 orthonormal eigenvectors, which is what a Hessian's curvature along each direction means.
 
-    python q28_eigen.py [--device auto|cpu|cuda|mps]
-                        [--question ID --params JSON --expected JSON]
+    python q28_eigen.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
 import cmath
-import json
 import math
-import sys
-from collections.abc import Callable
 
+import demo_harness
 import numpy as np
 import torch
 from torch.autograd.functional import hessian
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -115,6 +75,7 @@ def eigvals_torch(rows: list[list[float]], device: torch.device) -> torch.Tensor
     return torch.linalg.eigvals(torch.tensor(rows, dtype=torch.float64, device=run_on))
 
 
+@check("q28.eig.2x2-symmetric")
 def check_symmetric(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Both eigenvalues of [[a, b], [b, d]], largest first."""
     a, b, d = p["a"], p["b"], p["d"]
@@ -124,6 +85,7 @@ def check_symmetric(p: dict[str, float], device: torch.device) -> dict[str, obje
     }
 
 
+@check("q28.eig.2x2-general")
 def check_general(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Both (real) eigenvalues of [[a, b], [c, d]], largest first."""
     a, b, c, d = p["a"], p["b"], p["c"], p["d"]
@@ -134,6 +96,7 @@ def check_general(p: dict[str, float], device: torch.device) -> dict[str, object
     }
 
 
+@check("q28.eig.det-product")
 def check_det_product(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Product of the eigenvalues (complex ones included) of [[a, b], [c, d]]."""
     a, b, c, d = p["a"], p["b"], p["c"], p["d"]
@@ -146,6 +109,7 @@ def check_det_product(p: dict[str, float], device: torch.device) -> dict[str, ob
     return {"from scratch": (lam1 * lam2).real, "torch API": torch.prod(values).real.item()}
 
 
+@check("q28.pca.explained-variance")
 def check_explained_variance(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Variance share of the first principal component of a covariance with eigenvalues a, b, c."""
     values = torch.tensor([p["a"], p["b"], p["c"]], dtype=torch.float64)
@@ -160,6 +124,7 @@ def check_explained_variance(p: dict[str, float], device: torch.device) -> dict[
     }
 
 
+@check("q28.pca.cov-2x2")
 def check_cov_2x2(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Variance share of the first PC for variances a, d and covariance b."""
     a, b, d = p["a"], p["b"], p["d"]
@@ -167,6 +132,7 @@ def check_cov_2x2(p: dict[str, float], device: torch.device) -> dict[str, object
     return {"from scratch": eig_scratch(a, b, d)[1] / (a + d), "torch API": values[1] / sum(values)}
 
 
+@check("q28.eig.condition-number")
 def check_condition_number(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """lambda_max / lambda_min of the Hessian [[a, b], [b, d]], with ``torch.linalg.cond``."""
     a, b, d = p["a"], p["b"], p["d"]
@@ -175,6 +141,7 @@ def check_condition_number(p: dict[str, float], device: torch.device) -> dict[st
     return {"from scratch": hi / lo, "torch API": cond}
 
 
+@check("q28.eig.gd-max-lr")
 def check_gd_max_lr(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Largest stable GD learning rate, 2 / lambda_max, for a Hessian with lambda_max = L.
 
@@ -197,37 +164,5 @@ def check_gd_max_lr(p: dict[str, float], device: torch.device) -> dict[str, obje
     return {"from scratch": 2 / big, "torch API": lr_max}
 
 
-CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
-    "q28.eig.2x2-symmetric": check_symmetric,
-    "q28.eig.2x2-general": check_general,
-    "q28.eig.det-product": check_det_product,
-    "q28.pca.explained-variance": check_explained_variance,
-    "q28.pca.cov-2x2": check_cov_2x2,
-    "q28.eig.condition-number": check_condition_number,
-    "q28.eig.gd-max-lr": check_gd_max_lr,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

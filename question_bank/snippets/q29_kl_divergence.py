@@ -5,60 +5,21 @@ model's log-probabilities and the *second* the reference distribution, the rever
 math notation. Computed from scratch (numpy) and with ``F.kl_div`` and
 ``torch.distributions.kl_divergence``; shows CE = H + KL and a distillation loss.
 
-    python q29_kl_divergence.py [--device auto|cpu|cuda|mps]
-                                [--question ID --params JSON --expected JSON]
+    python q29_kl_divergence.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections.abc import Callable
 
+import demo_harness
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.distributions import Categorical, Normal, kl_divergence
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -109,18 +70,21 @@ def demo(device: torch.device) -> None:
     print("by every element and is a common silent bug.")
 
 
+@check("q29.kl.bernoulli")
 def check_bernoulli(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """KL(P||Q) for P = (p, 1-p), Q = (q, 1-q)."""
     pp, qq = [p["p"], 1 - p["p"]], [p["q"], 1 - p["q"]]
     return {"from scratch": kl_scratch(pp, qq), "torch API": kl_torch(pp, qq, device)}
 
 
+@check("q29.kl.reverse")
 def check_reverse(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """KL(Q||P) for the same two Bernoullis: the arguments of F.kl_div swap too."""
     pp, qq = [p["p"], 1 - p["p"]], [p["q"], 1 - p["q"]]
     return {"from scratch": kl_scratch(qq, pp), "torch API": kl_torch(qq, pp, device)}
 
 
+@check("q29.kl.vs-uniform")
 def check_vs_uniform(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """KL(P||uniform) for P = (a, b, 1-a-b)."""
     pp, uniform = [p["a"], p["b"], 1 - p["a"] - p["b"]], [1 / 3] * 3
@@ -154,6 +118,7 @@ def distributions_with(entropy: float, cross_entropy: float) -> tuple[np.ndarray
     return p, q
 
 
+@check("q29.kl.ce-decomposition")
 def check_ce_decomposition(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """KL(P||Q) for a pair built to have H(P, Q) = c and H(P) = h, by F.kl_div."""
     pp, qq = distributions_with(p["h"], p["c"])
@@ -167,6 +132,7 @@ def check_ce_decomposition(p: dict[str, float], device: torch.device) -> dict[st
     }
 
 
+@check("q29.kl.rlhf-penalty")
 def check_rlhf_penalty(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """r - beta * (log pi_RL(y|x) - log pi_SFT(y|x)) from per-token log-softmax of 5 tokens."""
     tokens = 5
@@ -184,6 +150,7 @@ def check_rlhf_penalty(p: dict[str, float], device: torch.device) -> dict[str, o
     }
 
 
+@check("q29.kl.vae")
 def check_vae(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """KL(N(mu, s^2) || N(0, 1)): numerical integration (numpy) vs torch.distributions."""
     mu, s = p["mu"], p["s"]
@@ -195,36 +162,5 @@ def check_vae(p: dict[str, float], device: torch.device) -> dict[str, object]:
     return {"from scratch": scratch, "torch API": api}
 
 
-CHECKS: dict[str, Callable[[dict[str, float], torch.device], dict[str, object]]] = {
-    "q29.kl.bernoulli": check_bernoulli,
-    "q29.kl.reverse": check_reverse,
-    "q29.kl.vs-uniform": check_vs_uniform,
-    "q29.kl.ce-decomposition": check_ce_decomposition,
-    "q29.kl.rlhf-penalty": check_rlhf_penalty,
-    "q29.kl.vae": check_vae,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

@@ -5,60 +5,21 @@ evaluated with ``torch.nn.functional`` and differentiated with autograd, against
 written out in numpy. Also: what PyTorch returns for ReLU'(0), how many ReLU units are
 silent on random inputs, and why stacked sigmoids make gradients vanish.
 
-    python q30_activations.py [--device auto|cpu|cuda|mps]
-                              [--question ID --params JSON --expected JSON]
+    python q30_activations.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
 from collections.abc import Callable
 
+import demo_harness
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -147,40 +108,30 @@ def shaped(p: dict[str, list[float]], values: list[float]) -> object:
     return values if np.ndim(p["x"]) else values[0]
 
 
-def derivative_check(name: str) -> Callable[[dict, torch.device], dict[str, object]]:
-    """A check of activation ``name``'s derivative: autograd vs the closed form, at ``x``."""
-    fn, _, deriv = ACTIVATIONS[name]
+def activation_check(name: str, derivative: bool) -> demo_harness.Check:
+    """A check of activation ``name`` at ``x``: its value (``torch.nn.functional`` against the
+    formula) or, with ``derivative``, its derivative (autograd against the closed form)."""
+    fn, value, deriv = ACTIVATIONS[name]
+    formula = deriv if derivative else value
 
-    def check(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
+    def check_at(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
         xs = at_points(p)
         return {
-            "from scratch": shaped(p, deriv(np.array(xs)).tolist()),
-            "torch API": shaped(p, value_and_grad(fn, xs, device)[1]),
+            "from scratch": shaped(p, formula(np.array(xs)).tolist()),
+            "torch API": shaped(p, value_and_grad(fn, xs, device)[int(derivative)]),
         }
 
-    return check
+    return check_at
 
 
-def value_check(name: str) -> Callable[[dict, torch.device], dict[str, object]]:
-    """A check of activation ``name``'s value: ``torch.nn.functional`` vs the formula, at ``x``."""
-    fn, value, _ = ACTIVATIONS[name]
-
-    def check(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
-        xs = at_points(p)
-        return {
-            "from scratch": shaped(p, value(np.array(xs)).tolist()),
-            "torch API": shaped(p, value_and_grad(fn, xs, device)[0]),
-        }
-
-    return check
-
-
+@check("q30.leaky.value")
 def check_leaky_slope(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Derivative of Leaky ReLU with slope ``a`` at ``x`` (negative)."""
     _, grad = value_and_grad(lambda t: F.leaky_relu(t, p["a"]), [p["x"]], device)
     return {"from scratch": p["a"] if p["x"] < 0 else 1.0, "torch API": grad[0]}
 
 
+@check("q30.gelu.tanh-approx")
 def check_gelu_tanh(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
     """``F.gelu(x, approximate='tanh')`` against GPT-2's formula at the sampled ``x``."""
     xs = at_points(p)
@@ -191,6 +142,7 @@ def check_gelu_tanh(p: dict[str, list[float]], device: torch.device) -> dict[str
     return {"from scratch": gelu_tanh(np.array(xs)).tolist(), "torch API": api.tolist()}
 
 
+@check("q30.sigmoid.vanishing")
 def check_sigmoid_vanishing(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """dy/dx through ``n`` stacked sigmoids, each pre-activation at 0 where sigma' peaks."""
     n = int(p["n"])
@@ -210,39 +162,17 @@ def check_sigmoid_vanishing(p: dict[str, float], device: torch.device) -> dict[s
     }
 
 
-CHECKS: dict[str, Callable[[dict, torch.device], dict[str, object]]] = {
-    "q30.relu.derivative-formula": derivative_check("relu"),
-    "q30.relu.grad-at-point": derivative_check("relu"),
-    "q30.leaky.value": check_leaky_slope,
-    "q30.gelu.exact": value_check("gelu"),
-    "q30.gelu.tanh-approx": check_gelu_tanh,
-    "q30.gelu.derivative": derivative_check("gelu"),
-    "q30.silu.value": value_check("silu"),
-    "q30.silu.derivative": derivative_check("silu"),
-    "q30.sigmoid.vanishing": check_sigmoid_vanishing,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
+CHECKS.update(
+    {
+        "q30.relu.derivative-formula": activation_check("relu", derivative=True),
+        "q30.relu.grad-at-point": activation_check("relu", derivative=True),
+        "q30.gelu.exact": activation_check("gelu", derivative=False),
+        "q30.gelu.derivative": activation_check("gelu", derivative=True),
+        "q30.silu.value": activation_check("silu", derivative=False),
+        "q30.silu.derivative": activation_check("silu", derivative=True),
+    }
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

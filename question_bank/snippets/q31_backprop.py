@@ -6,62 +6,23 @@ dL/dh1 = dL/da1 * (h1 > 0), dL/dW1 = dL/dh1 x^T. Every gradient is written out w
 compared with ``loss.backward()``. Also: residual connections as gradient highways, and
 gradient checkpointing's memory, counted with saved-tensor hooks.
 
-    python q31_backprop.py [--device auto|cpu|cuda|mps]
-                           [--question ID --params JSON --expected JSON]
+    python q31_backprop.py [--device auto|cpu|cuda|mps]   (demo_harness.py: the options)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
 from collections.abc import Callable
 
+import demo_harness
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
-RTOL, ATOL = 1e-3, 1e-6
-
-
-def pick_device(name: str) -> torch.device:
-    """'auto' picks cuda, then mps, then cpu; a named device must be available."""
-    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
-    if name == "auto":
-        name = "cuda" if cuda else "mps" if mps else "cpu"
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        sys.exit(f"error: device {name!r} is not available here; try --device auto")
-    return torch.device(name)
-
-
-def fmt(value: object) -> str:
-    """A number or list of numbers with 6 significant digits."""
-    arr = np.asarray(value, dtype=float)
-    return f"{float(arr):.6g}" if arr.ndim == 0 else np.array2string(arr, precision=6)
-
-
-def verify(question: str, results: dict[str, object], expected: object) -> int:
-    """Print each result; print a MISMATCH line for each that disagrees with ``expected``."""
-    want = expected["values"] if isinstance(expected, dict) else expected
-    for label, value in results.items():
-        print(f"  {label:>12}: {fmt(value)}")
-    if want is None:
-        print("  (no --expected given: nothing to compare against)")
-        return 0
-    print(f"  {'bank':>12}: {fmt(want)}")
-    failures = 0
-    for label, value in results.items():
-        got, exp = np.asarray(value, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != exp.shape or not np.allclose(got, exp, rtol=RTOL, atol=ATOL):
-            print(f"MISMATCH: {question}: {label} gives {fmt(value)}, the bank says {fmt(want)}")
-            failures += 1
-    if not failures:
-        print("OK: from scratch and the PyTorch API agree with the bank")
-    return 1 if failures else 0
-
+CHECKS: dict[str, demo_harness.Check] = {}
+check = demo_harness.registry(CHECKS)
 
 # --- the math --------------------------------------------------------------------------------
 
@@ -184,6 +145,7 @@ def grad_of(
     return t[wrt].grad.tolist()
 
 
+@check("q31.chain.sigmoid-neuron")
 def check_sigmoid_neuron(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
     """dy/dw of y = sigmoid(w x + b) at the sampled (w, x, b)."""
     w, x, b = (np.asarray(p[k], dtype=float) for k in "wxb")
@@ -192,6 +154,7 @@ def check_sigmoid_neuron(p: dict[str, list[float]], device: torch.device) -> dic
     return {"from scratch": (x * s * (1 - s)).tolist(), "torch API": api}
 
 
+@check("q31.chain.log-sigmoid")
 def check_log_sigmoid(p: dict[str, list[float]], device: torch.device) -> dict[str, object]:
     """dL/dz of L = -ln sigmoid(z) at the sampled z."""
     z = np.asarray(p["z"], dtype=float)
@@ -199,6 +162,7 @@ def check_log_sigmoid(p: dict[str, list[float]], device: torch.device) -> dict[s
     return {"from scratch": (1 / (1 + np.exp(-z)) - 1).tolist(), "torch API": api}
 
 
+@check("q31.chain.squared-error")
 def check_squared_error(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """dL/dw of L = (w x - y)^2."""
     w, x, y = p["w"], p["x"], p["y"]
@@ -206,6 +170,7 @@ def check_squared_error(p: dict[str, float], device: torch.device) -> dict[str, 
     return {"from scratch": 2 * (w * x - y) * x, "torch API": api[0]}
 
 
+@check("q31.chain.two-paths")
 def check_two_paths(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """df/dt of f = u v with u = t^2, v = 3t: the two paths' contributions add."""
     t = p["t"]
@@ -214,6 +179,7 @@ def check_two_paths(p: dict[str, float], device: torch.device) -> dict[str, obje
     return {"from scratch": du * v + u * dv, "torch API": api[0]}
 
 
+@check("q31.backprop.dlogits")
 def check_dlogits(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """dL/dh2 for softmax(h2) = (p, q, 1 - p - q) and target class 2 (index 1)."""
     s = np.array([p["p"], p["q"], 1 - p["p"] - p["q"]])
@@ -222,6 +188,7 @@ def check_dlogits(p: dict[str, float], device: torch.device) -> dict[str, object
     return {"from scratch": (s - np.eye(3)[1]).tolist(), "torch API": h2.grad.tolist()}
 
 
+@check("q31.backprop.dw2-entry")
 def check_dw2_entry(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """(dL/dW2)_ij from (dL/dh2)_i = g and a1_j = a, via backward through h2 = W2 a1."""
     w2 = torch.zeros(3, 4, device=device, requires_grad=True)
@@ -231,6 +198,7 @@ def check_dw2_entry(p: dict[str, float], device: torch.device) -> dict[str, obje
     return {"from scratch": p["g"] * p["a"], "torch API": w2.grad[2, 1].item()}
 
 
+@check("q31.backprop.relu-mask")
 def check_relu_mask(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """dL/dh1 = dL/da1 * (h1 > 0) for a1 = relu(h1)."""
     upstream, h1 = np.array([p["g"], p["k"], p["m"]]), np.array([p["u"], p["v"], p["w"]])
@@ -239,6 +207,7 @@ def check_relu_mask(p: dict[str, float], device: torch.device) -> dict[str, obje
     return {"from scratch": (upstream * (h1 > 0)).tolist(), "torch API": h.grad.tolist()}
 
 
+@check("q31.backprop.shapes")
 def check_shapes(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Shape of dL/dW1 for x in R^n and h1 in R^k (W1 is k x n)."""
     n, k = int(p["n"]), int(p["k"])
@@ -250,6 +219,7 @@ def check_shapes(p: dict[str, float], device: torch.device) -> dict[str, object]
     return {"from scratch": [k, n], "torch API": list(layer1.weight.grad.shape)}
 
 
+@check("q31.backprop.residual")
 def check_residual(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """dy/dx of the residual block y = x + w tanh(x)."""
     w, x = p["w"], p["x"]
@@ -257,6 +227,7 @@ def check_residual(p: dict[str, float], device: torch.device) -> dict[str, objec
     return {"from scratch": 1 + w * (1 - math.tanh(x) ** 2), "torch API": api[0]}
 
 
+@check("q31.backprop.checkpointing")
 def check_checkpointing(p: dict[str, float], device: torch.device) -> dict[str, object]:
     """Peak activations held with sqrt(n) checkpointed segments, counted during backward."""
     n = int(p["n"])
@@ -267,40 +238,5 @@ def check_checkpointing(p: dict[str, float], device: torch.device) -> dict[str, 
     }
 
 
-CHECKS: dict[str, Callable[[dict, torch.device], dict[str, object]]] = {
-    "q31.chain.sigmoid-neuron": check_sigmoid_neuron,
-    "q31.chain.log-sigmoid": check_log_sigmoid,
-    "q31.chain.squared-error": check_squared_error,
-    "q31.chain.two-paths": check_two_paths,
-    "q31.backprop.dlogits": check_dlogits,
-    "q31.backprop.dw2-entry": check_dw2_entry,
-    "q31.backprop.relu-mask": check_relu_mask,
-    "q31.backprop.shapes": check_shapes,
-    "q31.backprop.residual": check_residual,
-    "q31.backprop.checkpointing": check_checkpointing,
-}
-
-
-def main() -> int:
-    """Run the demo, or check one bank question with its drawn params."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    parser.add_argument("--question", help="bank question id to check")
-    parser.add_argument("--params", type=json.loads, default={}, help="drawn params (JSON)")
-    parser.add_argument("--expected", type=json.loads, help="the bank's answer (JSON)")
-    args = parser.parse_args()
-    device = pick_device(args.device)
-    print(f"device: {device}")
-    check = CHECKS.get(args.question) if args.question else None
-    if check is None:
-        if args.question:
-            print(f"(no specific check for {args.question}; showing the general demo)")
-        demo(device)
-        return 0
-    print(f"{args.question} with {json.dumps(args.params)}:")
-    at = args.expected.get("at", {}) if isinstance(args.expected, dict) else {}
-    return verify(args.question, check({**args.params, **at}, device), args.expected)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    demo_harness.main(__doc__, demo, CHECKS)

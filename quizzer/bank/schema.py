@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -14,6 +15,9 @@ ID_PATTERN = re.compile(r"[a-z0-9._-]+")
 MAX_ID_LENGTH = 120
 PARAM_LIMIT = 1e12
 MAX_GRID = 10_000_000
+
+PlotName = Literal["cross_entropy", "relu", "leaky_relu", "gelu", "silu", "sigmoid"]
+"""The terminal plots a question may ask for (drawn by :mod:`quizzer.demos.terminal_plot`)."""
 
 
 class ParamSpec(BaseModel):
@@ -79,6 +83,9 @@ class Question(BaseModel):
     mistakes: list[Mistake] = Field(default_factory=list)
     explanation: str = ""
     demo: str | None = None
+    plot: PlotName | None = None
+    """The curve drawn in the terminal under the answer (e.g. ``relu``: ReLU and its
+    derivative); none when absent."""
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("id")
@@ -93,7 +100,7 @@ class Question(BaseModel):
 
     @property
     def kind(self) -> str:
-        """The answer kind: numeric, expression, vector, choice or recall."""
+        """The answer kind: numeric, expression, vector, choice, derivation or recall."""
         return self.answer.kind
 
     @property

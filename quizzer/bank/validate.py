@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizzer.bank.params import draw, placeholders
-from quizzer.check.spec import AnswerSpec, ChoiceSpec
+from quizzer.check.spec import AnswerSpec, ChoiceSpec, DerivationSpec
 from quizzer.model import option_letter
 from quizzer.safe_text import clean, clip, has_unsafe
 
@@ -114,6 +114,12 @@ def validate_question(
                 report(f"reference answer uses {name!r}, which is not in variables")
         for name in sorted(set(spec.domain) - allowed - _names_in(spec.value)):
             report(f"domain names {name!r}, which the answer does not use")
+    elif spec.kind == "derivation":  # unknown names in its texts: the checker reports them
+        if spec.variables is not None:
+            for name in sorted(set(spec.domain) - declared - set(spec.variables)):
+                report(f"domain names {name!r}, which is not in variables")
+        for name in sorted(set(spec.define) & (declared | set(spec.variables or ()))):
+            report(f"define names {name!r}, which is already a variable or parameter")
 
     # choice: correct among options (also enforced by the schema for parsed models)
     if spec.kind == "choice":
@@ -178,6 +184,8 @@ def _check_grading(
             text = _vector_text(refs) if spec.kind == "vector" else _number_text(refs[0])
         elif spec.kind == "expression":
             text = spec.value
+        elif isinstance(spec, DerivationSpec):
+            text = "\n".join(spec.steps)
         elif isinstance(spec, ChoiceSpec):
             correct = sorted(spec.options.index(c) for c in spec.correct_set)
             text = ", ".join(option_letter(i) for i in correct)
@@ -190,6 +198,13 @@ def _check_grading(
             report(
                 f"its own reference {text!r} is graded {verdict.status}{where}: {verdict.feedback}"
             )
+        if spec.kind == "derivation":
+            shortened = check(spec, "\n".join(spec.steps[:-1]), params)
+            if shortened.correct:
+                report(
+                    f"its model derivation is already complete without its last line{where}: "
+                    "drop that line or make the target the form only the last line has"
+                )
 
         # 2. every predicted mistake is graded NOT correct, and is recognised
         for mistake in question.mistakes:
@@ -212,9 +227,12 @@ def _check_grading(
 
 
 def _as_typed(spec: AnswerSpec, answer: str, params: dict[str, float]) -> str | None:
-    """A mistake as the user would type it: numbers for numeric/vector, text otherwise."""
+    """A mistake as the user would type it: numbers for numeric/vector, and for a derivation
+    the model derivation with the mistake as its second line; the text otherwise."""
     from quizzer.check import CheckError, reference_value
 
+    if isinstance(spec, DerivationSpec):
+        return "\n".join([spec.steps[0], answer, *spec.steps[1:]])
     if spec.kind not in ("numeric", "vector"):
         return answer
     try:

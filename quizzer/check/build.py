@@ -19,6 +19,10 @@ MAX_SYMBOLIC_EXPONENT = 10_000
 """A power of a variable such as (x − a)^6000 stays symbolic, so it may go higher."""
 MAX_RESULT_DIGITS = 1000
 MAX_FACTORIAL = 1000
+MAX_DERIVATIVES = 3
+"""``diff`` (or ``d/dx``) at most this many times in one answer."""
+MAX_DERIVATIVE_SIZE = 5000
+"""A derivative with more syntax nodes than this is refused rather than compared."""
 
 _UNARY = {
     "exp": sympy.exp,
@@ -60,11 +64,17 @@ def symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
-def read(text: str, names: Names) -> sympy.Expr:
-    """Parse and build ``text`` into a sympy expression; AnswerError says what and where."""
+def read(text: str, names: Names, *, keep_derivatives: bool = False) -> sympy.Expr:
+    """Parse and build ``text`` into a sympy expression; AnswerError says what and where.
+
+    ``diff(f, x)`` is differentiated unless ``keep_derivatives`` (for showing how a line was
+    read without paying for the derivative).
+    """
     parsed = parse(text, names)
     try:
         expr = _Builder(parsed).value(parsed.tree.body)
+        if not keep_derivatives and expr.has(sympy.Derivative):
+            expr = differentiate(expr)
     except AnswerError:
         raise
     except RecursionError:
@@ -80,9 +90,23 @@ def read(text: str, names: Names) -> sympy.Expr:
     return expr
 
 
+def differentiate(expr: sympy.Expr) -> sympy.Expr:
+    """Take every derivative in ``expr``, innermost first; AnswerError if one grows too large."""
+
+    def take(derivative: sympy.Derivative) -> sympy.Expr:
+        result = derivative.doit(deep=False)
+        for count, _ in enumerate(sympy.preorder_traversal(result)):
+            if count > MAX_DERIVATIVE_SIZE:
+                raise AnswerError("the derivative is too large to check; simplify first")
+        return result
+
+    return expr.replace(lambda e: isinstance(e, sympy.Derivative), take)
+
+
 class _Builder:
     def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
+        self.derivatives = 0
 
     def value(self, node: ast.expr) -> sympy.Expr:
         """A numeric value; conditions used as values become 1 or 0."""
@@ -182,6 +206,8 @@ class _Builder:
             )
         if name == "piecewise":
             return self._piecewise(node, token.col)
+        if name == "diff":
+            return self._derivative(node, token.text, token.col)
         args = [self.value(a) for a in node.args]
         if name == "log":
             if any(a == 0 for a in args):
@@ -194,6 +220,20 @@ class _Builder:
         if name == "min":
             return sympy.Min(*args)
         return _UNARY[name](args[0])
+
+    def _derivative(self, node: ast.Call, text: str, col: int) -> sympy.Expr:
+        """``diff(f, x)``, unevaluated: ``read`` takes it (or keeps it for display)."""
+        body, variable = node.args
+        token = self.parsed.tokens.get(variable.id) if isinstance(variable, ast.Name) else None
+        if token is None or token.kind != "var":
+            raise AnswerError(
+                f"{text} at column {col} differentiates with respect to a variable, "
+                "e.g. diff(x^2, x)"
+            )
+        self.derivatives += 1
+        if self.derivatives > MAX_DERIVATIVES:
+            raise AnswerError(f"at most {MAX_DERIVATIVES} derivatives in one answer")
+        return sympy.Derivative(self.value(body), symbol(token.value))
 
     def _piecewise(self, node: ast.Call, col: int) -> sympy.Expr:
         pieces = []

@@ -27,6 +27,7 @@ from quizzer.check.numbers import Literal, close, number_forms, read_literal, ro
 from quizzer.check.parse import parse
 from quizzer.check.spec import (
     ChoiceSpec,
+    DerivationSpec,
     ExpressionSpec,
     NumericSpec,
     RecallSpec,
@@ -66,6 +67,10 @@ def grade(
             return _grade_vector(model, answer, params, mistakes)
         if isinstance(model, ChoiceSpec):
             return _grade_choice(model, answer, mistakes)
+        if isinstance(model, DerivationSpec):
+            from quizzer.check import derivation
+
+            return derivation.grade(model, answer, params, mistakes)
         return _grade_expression(model, answer, params, mistakes)
     except AnswerError as error:
         return Verdict("invalid", _sentence(str(error)), error.interpreted)
@@ -84,6 +89,10 @@ def preview(
     try:
         if isinstance(model, RecallSpec):
             return Verdict("ungraded")
+        if isinstance(model, DerivationSpec):
+            from quizzer.check import derivation
+
+            return derivation.preview(model, answer, params)
         if isinstance(model, NumericSpec):
             interpreted = _read_number(answer, params, model.allow_expression, thousands=True)[1]
         elif isinstance(model, VectorSpec):
@@ -93,7 +102,8 @@ def preview(
             interpreted = _describe_choice(model, _read_choice(model, answer))
         else:
             variables = _expression_reference(model, frozenset(params))[1]
-            interpreted = render(read(answer, _answer_names(variables, params)))
+            names = _answer_names(variables, params)
+            interpreted = render(read(answer, names, keep_derivatives=True))
     except AnswerError as error:
         return Verdict("invalid", _sentence(str(error)), error.interpreted)
     except CheckError:
@@ -132,6 +142,8 @@ def render_reference(
         )
     if isinstance(model, ExpressionSpec):
         return preview(model, model.value, params).interpreted or model.value
+    if isinstance(model, DerivationSpec):  # the model derivation, as the bank wrote it
+        return "\n".join(model.steps)
     value = reference_value(model, params)
     if isinstance(value, list):
         return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"

@@ -107,6 +107,7 @@ def tokenize(text: str, names: Names) -> list[Token]:
     tokens = list(_scan(text, names))
     _check_parentheses(tokens, len(text))
     tokens = _postfix_factorials(tokens)
+    tokens = _expand_derivatives(tokens)
     tokens = _insert_multiplication(tokens)
     _check_operators(tokens, len(text))
     return tokens
@@ -120,6 +121,10 @@ def _scan(text: str, names: Names) -> Iterable[Token]:
         col = i + 1
         if ch.isspace():
             i += 1
+            continue
+        if ch in "d∂" and (operator := _derivative_operator(text, i, names)) is not None:
+            yield operator
+            i += len(operator.text)
             continue
         if (ch.isdigit() and ch.isascii()) or (ch == "." and text[i + 1 : i + 2].isdigit()):
             match = _NUMBER.match(text, i)
@@ -312,6 +317,76 @@ def _split(word: str, atoms: Iterable[str]) -> list[str] | None:
                     best[end] = candidate
     result = best[len(word)]
     return result if result and len(result) > 1 else None
+
+
+_D_OPERATOR = re.compile(r"([d∂])\s*/\s*\1\s*([^\W\d]\w*)")
+
+
+def _derivative_operator(text: str, start: int, names: Names) -> Token | None:
+    """``d/dx`` (or ``∂/∂x``) at ``start`` as a ``ddx`` token naming the variable, or None.
+
+    ``d`` is read as the operator only where it is not itself a declared name.
+    """
+    match = _D_OPERATOR.match(text, start)
+    if match is None or (match[1] == "d" and "d" in names.known):
+        return None
+    col = start + 1
+    word = match[2]
+    try:
+        resolved = _resolve(word, col, "", names)
+    except AnswerError:
+        resolved = []
+    if len(resolved) != 1 or resolved[0].kind != "var":
+        raise AnswerError(
+            f"{match[0]} at column {col}: {word} is not a variable here ({names.describe()})"
+        )
+    return Token("ddx", resolved[0].value, col, match[0])
+
+
+def _expand_derivatives(tokens: list[Token]) -> list[Token]:
+    """Rewrite ``d/dx f`` as ``diff(f, x)``, where ``f`` is the term that follows.
+
+    The term ends at a ``+`` or ``-`` between terms, a comparison, a keyword, a comma or the
+    closing parenthesis around it, so ``d/dx 1/(1+e^-x)`` and ``x * d/dx Φ(x) + Φ(x)`` read
+    as written and a sum needs parentheses: ``d/dx (x^2 + 1)``. Innermost first.
+    """
+    for index in range(len(tokens) - 1, -1, -1):
+        operator = tokens[index]
+        if operator.kind != "ddx":
+            continue
+        start = end = index + 1
+        depth = 0
+        while end < len(tokens):
+            token = tokens[end]
+            if depth == 0 and (
+                token.kind in (")", ",", "cmp", "kw")
+                or (
+                    token.kind == "op"
+                    and token.value in ("+", "-")
+                    and end > start
+                    and tokens[end - 1].kind in _OPERAND_END
+                )
+            ):
+                break
+            depth += (token.kind == "(") - (token.kind == ")")
+            end += 1
+        if end == start:
+            raise AnswerError(
+                f"{operator.text} at column {operator.col} needs something to differentiate, "
+                f"e.g. {operator.text} x^2"
+            )
+        col = operator.col
+        tokens = [
+            *tokens[:index],
+            Token("func", "diff", col, operator.text),
+            Token("(", "(", col, ""),
+            *tokens[start:end],
+            Token(",", ",", col, ""),
+            Token("var", operator.value, col, ""),
+            Token(")", ")", col, ""),
+            *tokens[end:],
+        ]
+    return tokens
 
 
 def _check_parentheses(tokens: list[Token], length: int) -> None:

@@ -44,6 +44,7 @@ FUNCTIONS: dict[str, tuple[str, int, int]] = {
     "binomial": ("binomial", 2, 2),
     "C": ("binomial", 2, 2),
     "factorial": ("factorial", 1, 1),
+    "diff": ("diff", 2, 2),
 }
 
 CONSTANTS: dict[str, str] = {"e": "e", "pi": "pi", "π": "pi"}

@@ -92,6 +92,28 @@ class ChoiceSpec(_Spec):
         return v
 
 
+class DerivationSpec(_Spec):
+    """A chain of lines from ``start`` to ``target``, each equal to the line before.
+
+    ``accept`` lists other forms the last line may take; ``steps`` is the model derivation
+    (shown after answering, and checked by ``quizzer bank check``); ``define`` names
+    shorthands (``p1: exp(z1)/(exp(z1) + exp(z2))``) that lines and the target may use, equal
+    to their values when lines are compared but kept as names in the target's form. ``variables``,
+    ``domain``, ``samples`` and ``rtol`` mean what they mean for an expression.
+    """
+
+    kind: Literal["derivation"] = "derivation"
+    start: str
+    target: str
+    accept: list[str] = Field(default_factory=list)
+    steps: list[str] = Field(min_length=2)
+    define: dict[str, str] = Field(default_factory=dict)
+    variables: list[str] | None = None
+    domain: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    samples: int = Field(16, ge=1, le=200)
+    rtol: float = Field(1e-6, ge=0)
+
+
 class RecallSpec(_Spec):
     """Recall the explanation and grade yourself."""
 
@@ -99,14 +121,14 @@ class RecallSpec(_Spec):
 
 
 AnswerSpec = Annotated[
-    NumericSpec | ExpressionSpec | VectorSpec | ChoiceSpec | RecallSpec,
+    NumericSpec | ExpressionSpec | VectorSpec | ChoiceSpec | DerivationSpec | RecallSpec,
     Field(discriminator="kind"),
 ]
 
-AUTO_CHECKED_KINDS = frozenset({"numeric", "expression", "vector", "choice"})
+AUTO_CHECKED_KINDS = frozenset({"numeric", "expression", "vector", "choice", "derivation"})
 
 
-Spec = NumericSpec | ExpressionSpec | VectorSpec | ChoiceSpec | RecallSpec
+Spec = NumericSpec | ExpressionSpec | VectorSpec | ChoiceSpec | DerivationSpec | RecallSpec
 _ADAPTER: TypeAdapter[Spec] = TypeAdapter(AnswerSpec)
 
 

@@ -12,6 +12,20 @@ StatusName = Literal["correct", "incorrect", "invalid", "timeout", "ungraded", "
 """A :class:`~quizzer.model.Status` as the checker's code spells it."""
 
 
+@dataclass(frozen=True)
+class LineMark:
+    """One line of a multi-line (derivation) answer: how it was read and whether it follows.
+
+    ``follows`` is None before grading; ``note`` says why a line could not be read.
+    """
+
+    number: int
+    text: str
+    shown: str | None = None
+    follows: bool | None = None
+    note: str = ""
+
+
 @dataclass(frozen=True, init=False)
 class Verdict:
     """What the checker concluded about one answer.
@@ -25,6 +39,7 @@ class Verdict:
     feedback: str
     interpreted: str | None
     expected: str | None
+    lines: tuple[LineMark, ...]
 
     def __init__(
         self,
@@ -32,11 +47,13 @@ class Verdict:
         feedback: str = "",
         interpreted: str | None = None,
         expected: str | None = None,
+        lines: tuple[LineMark, ...] = (),
     ) -> None:
         object.__setattr__(self, "status", Status(status))
         object.__setattr__(self, "feedback", feedback)
         object.__setattr__(self, "interpreted", interpreted)
         object.__setattr__(self, "expected", expected)
+        object.__setattr__(self, "lines", lines)
 
     @property
     def correct(self) -> bool:

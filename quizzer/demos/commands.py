@@ -27,14 +27,16 @@ def run_demo(
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
     ask: Callable[[str], bool] | None = None,
+    python: str | None = None,
 ) -> int:
     """Run the question's snippet with the params drawn for ``seed``, streaming its output.
 
     A snippet from a bank other than the shipped one that is not allowed yet is shown (path
     and source, on ``err``) and runs only when ``ask`` says yes; the yes is remembered for
-    that content. Returns the snippet's exit status (non-zero when its tensors disagree with
-    the bank), 2 for an unknown id and 3 when the demo cannot start (no demo, torch not
-    installed, or not allowed)."""
+    that content. ``python`` is the interpreter to run it with (the ``demo_python``
+    setting; default: this one). Returns the snippet's exit status (non-zero when its
+    tensors disagree with the bank), 2 for an unknown id and 3 when the demo cannot start
+    (no demo, torch not installed, or not allowed)."""
     question = bank.questions.get(question_id)
     if question is None:
         print(
@@ -51,12 +53,12 @@ def run_demo(
     bank_dir = bank.source(question_id).bank_dir
     try:
         try:
-            return stream(question, bank_dir, params, echo, device=device)
+            return stream(question, bank_dir, params, echo, device=device, python=python)
         except DemoUntrusted as untrusted:
             if ask is None or not _confirm(untrusted, err, ask):
                 raise
             allow(untrusted.path, untrusted.sha256)
-            return stream(question, bank_dir, params, echo, device=device)
+            return stream(question, bank_dir, params, echo, device=device, python=python)
     except DemoUnavailable as exc:
         print(format_error(exc), file=err)
         return exc.exit_code

@@ -3,7 +3,9 @@
 torch never loads into the calling process: the snippet runs as ``python -u snippet.py
 --device D --question ID --params JSON --expected JSON``, where ``expected`` is the bank's
 answer for the drawn params, so a snippet whose tensors disagree with the bank exits non-zero
-with a ``MISMATCH:`` line. Nothing here imports torch or textual.
+with a ``MISMATCH:`` line. ``python`` is this interpreter, or the ``demo_python`` setting (one
+that has PyTorch, say a conda env with CUDA; it need not have quizzer). The child finds the
+shared ``demo_harness`` module on its ``PYTHONPATH``. Nothing here imports torch or textual.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from quizzer.bank.schema import Question
 from quizzer.check.spec import ExpressionSpec
 from quizzer.demos.trust import is_trusted, review
 from quizzer.errors import ExitCode, QuizzerError
+from quizzer.paths import default_bank_dir
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 INSTALL_HINT = (
-    "PyTorch is not installed, so demos cannot run; install them with: pip install 'quizzer[demos]'"
+    "PyTorch is not installed, so demos cannot run; install them with: "
+    "pip install 'quizzer[demos]' (or set demo_python to an interpreter that has PyTorch)"
 )
 SAMPLE_FRACTIONS = (0.13, 0.29, 0.52, 0.71, 0.93)
 """Where expression answers are sampled, as fractions of each variable's domain (off-centre, so
@@ -55,9 +59,45 @@ class DemoUntrusted(DemoUnavailable):
         self.source, self.sha256 = review(path)
 
 
-def torch_available() -> bool:
-    """Whether torch can be imported by this interpreter (checked without importing it)."""
-    return importlib.util.find_spec("torch") is not None
+HARNESS_DIR = default_bank_dir() / "snippets"
+"""The folder of ``demo_harness.py``, the module every snippet imports (shipped with the
+default bank); it is put on each demo's ``PYTHONPATH``."""
+
+
+def interpreter(python: str | None = None) -> str:
+    """The interpreter demos run with: ``python`` (the ``demo_python`` setting), else this one."""
+    return python or sys.executable
+
+
+def torch_available(python: str | None = None) -> bool:
+    """Whether torch can be imported by ``python`` (default: this interpreter), checked
+    without importing it here. Raises DemoUnavailable when ``python`` cannot be run."""
+    if interpreter(python) == sys.executable:
+        return importlib.util.find_spec("torch") is not None
+    probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"
+    try:
+        done = subprocess.run(
+            [interpreter(python), "-c", probe],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DemoUnavailable(f"demo_python {python!r} cannot be run: {exc}") from None
+    return done.returncode == 0
+
+
+def install_hint(python: str | None = None) -> str:
+    """What to do when ``python`` has no PyTorch."""
+    if interpreter(python) == sys.executable:
+        return INSTALL_HINT
+    return f"PyTorch is not installed for demo_python {python!r}; install it there, or unset it"
+
+
+def demo_env() -> dict[str, str]:
+    """The environment of a demo: unbuffered UTF-8 output, the harness on ``PYTHONPATH``."""
+    path = os.pathsep.join(p for p in (str(HARNESS_DIR), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8", "PYTHONPATH": path}
 
 
 def snippet_path(question: Question, bank_dir: Path) -> Path:
@@ -119,9 +159,14 @@ def expected_for(question: Question, params: Mapping[str, float]) -> Any:
 
 
 def build_command(
-    question: Question, bank_dir: Path, params: Mapping[str, float], device: str = "auto"
+    question: Question,
+    bank_dir: Path,
+    params: Mapping[str, float],
+    device: str = "auto",
+    python: str | None = None,
 ) -> list[str]:
-    """The command line that runs the question's snippet on ``device`` with these params.
+    """The command line that runs the question's snippet on ``device`` with these params,
+    with ``python`` (default: this interpreter).
 
     Raises :class:`DemoUntrusted` for a snippet the person has not allowed."""
     if device not in DEVICES:
@@ -129,7 +174,7 @@ def build_command(
     path = snippet_path(question, bank_dir)
     if not is_trusted(path):  # every way of running a snippet comes through here
         raise DemoUntrusted(path)
-    command = [sys.executable, "-u", str(path), "--device", device]
+    command = [interpreter(python), "-u", str(path), "--device", device]
     command += ["--question", question.id, "--params", json.dumps(dict(params))]
     expected = expected_for(question, params)
     if expected is not None:
@@ -143,7 +188,7 @@ class DemoRun:
     Usable as a context manager; leaving the block stops a snippet that is still running."""
 
     def __init__(self, command: list[str], cwd: Path | None = None) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
+        env = demo_env()
         self.command = command
         self._process = subprocess.Popen(
             command,
@@ -195,14 +240,18 @@ class DemoRun:
 
 
 def start(
-    question: Question, bank_dir: Path, params: Mapping[str, float], device: str = "auto"
+    question: Question,
+    bank_dir: Path,
+    params: Mapping[str, float],
+    device: str = "auto",
+    python: str | None = None,
 ) -> DemoRun:
-    """Start the question's snippet; raises DemoUnavailable (with a one-line reason) if it
-    cannot run, e.g. when torch is missing."""
-    if not torch_available():
-        raise DemoUnavailable(INSTALL_HINT)
+    """Start the question's snippet with ``python``; raises DemoUnavailable (with a one-line
+    reason) if it cannot run, e.g. when torch is missing."""
+    if not torch_available(python):
+        raise DemoUnavailable(install_hint(python))
     path = snippet_path(question, bank_dir)
-    return DemoRun(build_command(question, bank_dir, params, device), cwd=path.parent)
+    return DemoRun(build_command(question, bank_dir, params, device, python), cwd=path.parent)
 
 
 def stream(
@@ -211,10 +260,11 @@ def stream(
     params: Mapping[str, float],
     on_line: Callable[[str], None],
     device: str = "auto",
+    python: str | None = None,
 ) -> int:
     """Run the snippet to the end, calling ``on_line`` for each output line; return its exit
     status (0: it agreed with the bank). Raises DemoUnavailable if it cannot start."""
-    with start(question, bank_dir, params, device) as run:
+    with start(question, bank_dir, params, device, python) as run:
         for line in run.lines():
             on_line(line)
         code = run.returncode

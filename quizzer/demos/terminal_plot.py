@@ -1,8 +1,8 @@
 """Small text plots for the terminal, drawn with braille dots (2 x 4 dots per character).
 
-``terminal_plot(question_id_or_topic, width, height)`` draws the curve that fits a question:
-the cross-entropy loss -ln(p) for Q25 questions, an activation and its derivative for Q30
-questions; None where no plot fits. Plain strings, numpy only, no plotting library needed.
+``terminal_plot(name, width, height)`` draws the plot a question names in its ``plot:`` field
+(:data:`quizzer.bank.schema.PlotName`): the cross-entropy loss -ln(p), or an activation and
+its derivative. Plain strings, numpy only, no plotting library needed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quizzer.bank.schema import PlotName
 from quizzer.demos.plots import ACTIVATIONS
 
 _BRAILLE = 0x2800
@@ -90,17 +91,15 @@ CROSS_ENTROPY = PlotSpec(
 )
 
 
-def plot_for(question_id_or_topic: str) -> PlotSpec | None:
-    """The plot that fits a question id (``q30.gelu.exact``) or topic (``Q25 cross-entropy``)."""
-    key = question_id_or_topic.casefold()
-    if key.startswith("q25") or "cross-entropy" in key:
-        return CROSS_ENTROPY
-    if not (key.startswith("q30") or "activation" in key or "relu" in key):
-        return None
-    for name in ("leaky", "gelu", "silu", "sigmoid"):
-        if name in key:
-            return _activation("leaky_relu" if name == "leaky" else name)
-    return _activation("relu")
+PLOTS: dict[PlotName, PlotSpec] = {
+    "cross_entropy": CROSS_ENTROPY,
+    "relu": _activation("relu"),
+    "leaky_relu": _activation("leaky_relu"),
+    "gelu": _activation("gelu"),
+    "silu": _activation("silu"),
+    "sigmoid": _activation("sigmoid"),
+}
+"""Every plot a bank can name, by its ``plot:`` value."""
 
 
 def _label(value: float) -> str:
@@ -149,12 +148,10 @@ def render(spec: PlotSpec, width: int, height: int) -> str:
     return "\n".join(lines)
 
 
-def terminal_plot(question_id_or_topic: str, width: int, height: int) -> str | None:
-    """A braille plot for the question or topic in ``width`` x ``height`` characters.
-
-    The cross-entropy curve for Q25, an activation and its derivative for Q30; None where no
-    plot fits the question or the space is smaller than 24 x 6."""
-    spec = plot_for(question_id_or_topic)
+def terminal_plot(name: PlotName | None, width: int, height: int) -> str | None:
+    """The braille plot ``name`` (a question's ``plot:``) in ``width`` x ``height``
+    characters; None when there is no plot or the space is smaller than 24 x 6."""
+    spec = None if name is None else PLOTS[name]
     if spec is None or width < MIN_WIDTH or height < MIN_HEIGHT:
         return None
     return render(spec, width, height)

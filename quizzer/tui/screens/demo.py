@@ -29,11 +29,19 @@ class DemoScreen(ModalScreen[None]):
         Binding("y", "allow", "Allow and run"),
     ]
 
-    def __init__(self, exercise: Exercise, bank_dir: Path, device: str = "auto") -> None:
+    def __init__(
+        self,
+        exercise: Exercise,
+        bank_dir: Path,
+        device: str = "auto",
+        python: str | None = None,
+    ) -> None:
         super().__init__()
         self.exercise = exercise
         self.bank_dir = bank_dir
         self.device = device
+        self.python = python
+        """The interpreter the snippet runs with (the ``demo_python`` setting), else quizzer's."""
         self.process: asyncio.subprocess.Process | None = None
         self.untrusted: tuple[Path, str] | None = None  # shown, waiting for a yes: (path, sha)
 
@@ -62,28 +70,31 @@ class DemoScreen(ModalScreen[None]):
     async def run_demo(self) -> None:
         """Start the snippet and stream its output into the log."""
         from quizzer.demos.runner import (
-            INSTALL_HINT,
             DemoUnavailable,
             DemoUntrusted,
             build_command,
+            demo_env,
+            install_hint,
             snippet_path,
             torch_available,
         )
 
         log = self.query_one("#demo-log", Log)
         log.clear()
-        if not torch_available():
-            self._status(f"[red]{INSTALL_HINT}[/]")
-            return
         self._status("[yellow]starting…[/] (Esc cancels)")
         try:
-            # In a thread: the expected value is computed with sympy, which may still load.
+            # In threads: another interpreter is asked about torch, and the expected value is
+            # computed with sympy, which may still be loading.
+            if not await asyncio.to_thread(torch_available, self.python):
+                self._status(text(install_hint(self.python), "red"))
+                return
             command = await asyncio.to_thread(
                 build_command,
                 self.exercise.question,
                 self.bank_dir,
                 self.exercise.params,
                 self.device,
+                self.python,
             )
         except DemoUntrusted as exc:
             self._ask(exc.path, exc.source, exc.sha256)
@@ -101,6 +112,7 @@ class DemoScreen(ModalScreen[None]):
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 cwd=snippet.parent,
+                env=demo_env(),
             )
         except OSError as exc:
             self._status(Text.assemble(("could not start the demo: ", "red"), text(exc)))

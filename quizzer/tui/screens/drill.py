@@ -14,11 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from quizzer.bank.render import render_math
+from quizzer.check.verdict import LineMark
 from quizzer.model import Rating, Status, option_letter
 from quizzer.presentation import status_colour, status_text
 from quizzer.safe_text import clean, text
-from quizzer.session import DrillSession, Result
+from quizzer.session import DrillSession, Result, model_derivation
 from quizzer.store.db import StoreError
+from quizzer.tui.widgets.derivation import DerivationInput, DerivationLines
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
 
@@ -64,6 +66,7 @@ class DrillScreen(Screen[None]):
             yield AnswerInput(
                 placeholder="your answer (Enter to check, empty = show solution)", id="answer"
             )
+            yield DerivationInput(id="derivation")
             yield Static("", id="preview")
             with Vertical(id="result"):
                 yield Static("", id="verdict")
@@ -124,12 +127,28 @@ class DrillScreen(Screen[None]):
         answer = self.query_one("#answer", Input)
         answer.disabled = False
         answer.value = ""
-        answer.focus()
+        derivation = self.query_one(DerivationInput)
+        derivation.display = answer.display = False
+        if q.kind == "derivation":
+            derivation.display = True
+            derivation.reset()
+            derivation.lines.focus()
+        else:
+            answer.display = True
+            answer.focus()
         self.refresh_bindings()
 
     def _show_idle(self) -> None:
         self.mode = "idle"
-        for widget_id in ("#prompt", "#options", "#answer", "#result", "#preview", "#hint"):
+        for widget_id in (
+            "#prompt",
+            "#options",
+            "#answer",
+            "#derivation",
+            "#result",
+            "#preview",
+            "#hint",
+        ):
             self.query_one(widget_id).display = False
         self._set("#ratings", "")
         self.query_one("#topic", Label).update("")
@@ -194,12 +213,42 @@ class DrillScreen(Screen[None]):
         if self.mode == "answering":
             self.app.call_from_thread(self._set, "#preview", line)
 
+    def on_text_area_changed(self, event: DerivationLines.Changed) -> None:
+        if self.mode == "answering" and isinstance(event.text_area, DerivationLines):
+            self.derivation_preview(event.text_area.text)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def derivation_preview(self, typed: str) -> None:
+        """Show how each line of a derivation is read, beside it (nothing is graded)."""
+        exercise = self.session.current
+        if exercise is None:
+            return
+        from quizzer.check import preview
+
+        marks = (
+            preview(exercise.question.answer, typed, exercise.params).lines if typed.strip() else ()
+        )
+        self.app.call_from_thread(self._show_readings, typed, marks)
+
+    def _show_readings(self, typed: str, marks: tuple[LineMark, ...]) -> None:
+        # on the UI thread: a reading that arrives after the lines were checked, or for
+        # text that has changed since, must not replace what is on screen
+        derivation = self.query_one(DerivationInput)
+        if self.mode == "answering" and derivation.lines.text == typed:
+            derivation.show_marks(marks)
+
+    def on_derivation_lines_submitted(self, event: DerivationLines.Submitted) -> None:
+        self._submit(event.text)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit(event.value)
+
+    def _submit(self, answer: str) -> None:
         if self.mode != "answering":
             return
         self.mode = "checking"
         self._set("#preview", "[dim]checking…[/]")
-        self.grade(event.value)
+        self.grade(answer)
 
     @work(thread=True, exclusive=True, group="grade")
     def grade(self, answer: str) -> None:
@@ -209,7 +258,7 @@ class DrillScreen(Screen[None]):
         if not result.retry and (exercise := self.session.current) is not None:
             from quizzer.demos.terminal_plot import terminal_plot
 
-            plot = terminal_plot(exercise.question.id, width=72, height=10)
+            plot = terminal_plot(exercise.question.plot, width=72, height=10)
         self.app.call_from_thread(self._show_result, result, plot)
 
     def _show_result(self, result: Result, plot: str | None = None) -> None:
@@ -218,17 +267,22 @@ class DrillScreen(Screen[None]):
             self._set(
                 "#preview", Text.assemble(text(result.feedback, "red"), (" (try again)", "dim"))
             )
-            self.query_one("#answer", Input).focus()
+            derivation = self.query_one(DerivationInput)
+            (derivation.lines if derivation.display else self.query_one("#answer", Input)).focus()
             return
         self.mode = "rating"
         exercise = self.session.current
         assert exercise is not None
         lines = [Text(status_text(result.status), f"bold {status_colour(result.status)}")]
-        if result.interpreted:
+        if result.lines:
+            self.query_one(DerivationInput).show_marks(result.lines)
+        elif result.interpreted:
             lines.append(Text.assemble(("read as: ", "dim"), text(result.interpreted)))
         if result.feedback and result.status is not Status.REVEALED:
             lines.append(text(result.feedback))
-        if result.expected and result.status is not Status.CORRECT:
+        if (model := model_derivation(exercise)) is not None:
+            lines.append(Text.assemble(("model derivation:\n", "dim"), text(model)))
+        elif result.expected and result.status is not Status.CORRECT:
             lines.append(Text.assemble(("answer: ", "dim"), text(result.expected)))
         self._set("#verdict", Text("\n").join(lines))
         self._set("#preview", "")
@@ -240,6 +294,7 @@ class DrillScreen(Screen[None]):
         self.query_one("#result").display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = True
+        self.query_one(DerivationInput).lines.disabled = True
         self._set("#ratings", _ratings_line(result))
         self.focus()
         self.refresh_bindings()
@@ -291,7 +346,8 @@ class DrillScreen(Screen[None]):
         if exercise is None or not exercise.question.demo:
             return
         bank_dir = self.session.bank.source(exercise.question.id).bank_dir
-        self.app.push_screen(DemoScreen(exercise, bank_dir))
+        python = self.session.settings.demo_python or None
+        self.app.push_screen(DemoScreen(exercise, bank_dir, python=python))
 
     def action_hint(self) -> None:
         """Show the next hint."""

@@ -14,6 +14,7 @@ HELP = """\
 | key | what it does |
 |---|---|
 | type, then **Enter** | check your answer (empty = show the solution) |
+| **Enter** · **Ctrl+S** | in a derivation: add a line · check all lines |
 | **1 2 3 4** | rate: Again · Hard · Good · Easy |
 | **Enter** (after checking) | accept the suggested rating |
 | **Ctrl+T** | show a hint (a correct answer after a hint suggests Hard) |
@@ -25,7 +26,8 @@ HELP = """\
 | **Ctrl+Q** | quit (every rated review is already saved) |
 
 Answers: `^` is power, `2x` is 2·x, `ln`/`log` are natural logs, `σ(x)`, `Φ(x)`,
-`1 if x > 0 else 0`, `x > 0` (0/1). Choices: a letter, a number, or `a, c`.
+`1 if x > 0 else 0`, `x > 0` (0/1), `d/dx x^2` or `diff(x^2, x)`. Choices: a letter, a
+number, or `a, c`. Derivations: one step per line, each equal to the line before.
 """
 
 

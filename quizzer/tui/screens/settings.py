@@ -60,7 +60,7 @@ class SettingsScreen(Screen[None]):
         try:
             for key in DESCRIPTIONS:
                 text = self.query_one(f"#set-{key}", Input).value
-                settings = settings.with_value(key, text or "[]")
+                settings = settings.with_value(key, text)
             save_settings(self.context.config_path, settings)
         except (ConfigError, OSError) as exc:
             self.notify(clean(exc), title="Not saved", severity="error", markup=False)
