@@ -33,6 +33,13 @@ NAMES = {
     "store": ["review_commit", "due_queue_1m_reviews", "db_bytes_per_review"],
     "bank": ["bank_load_10k"],
     "check": ["check_median", "check_p99"],
+    "stack": [
+        "stack_agree",
+        "stack_false_accept",
+        "stack_false_reject",
+        "stack_check_median",
+        "stack_check_p99",
+    ],
     "stats": ["stats_1m_reviews", "export_1m_reviews"],
 }
 
@@ -94,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return check_bench.run(quick)
 
+    def stack() -> list[dict]:
+        from benchmarks import stack_conformance
+
+        return stack_conformance.records(quick)
+
     def stats() -> list[dict]:
         from benchmarks import stats_bench
 
@@ -109,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         ("store", store),
         ("bank", bank),
         ("check", check),
+        ("stack", stack),
         ("stats", stats),
         ("hostile", hostile),
     ]:

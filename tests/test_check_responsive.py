@@ -71,3 +71,32 @@ async def test_the_tui_stays_responsive_while_a_huge_power_is_typed(
         await pilot.pause()
         assert time.monotonic() - started < BOUND_S
     assert app.return_code == 0
+
+
+HOSTILE_BANK = (
+    "- id: h.power\n  topic: T\n  prompt: 'p = {p}?'\n  params:\n    p: {choices: [0.5]}\n"
+    "  answer: {kind: numeric, value: '((10^300*p)^999)^999'}\n"
+)
+
+
+def test_bank_check_reports_a_hostile_reference_in_one_line(isolated) -> None:  # type: ignore[no-untyped-def]
+    from helpers import run_quizzer
+
+    bank = isolated / "bank"
+    bank.mkdir()
+    (bank / "hostile.yaml").write_text(HOSTILE_BANK)
+    out = run_quizzer("bank", "check", str(bank), timeout=30)
+    assert out.returncode == 1
+    assert "h.power" in out.stdout + out.stderr and "too large" in out.stdout + out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_the_drill_reveals_a_hostile_reference_without_hanging(isolated) -> None:  # type: ignore[no-untyped-def]
+    from helpers import run_quizzer
+
+    bank = isolated / "bank"
+    bank.mkdir()
+    (bank / "hostile.yaml").write_text(HOSTILE_BANK)
+    out = run_quizzer("--bank", str(bank), "drill", "--plain", input="\n\n", timeout=30)
+    assert "Traceback" not in out.stderr
+    assert "cannot be shown" in out.stdout or "checker failed" in out.stdout, out.stdout

@@ -122,7 +122,7 @@ async def test_tui_keeps_the_answer_on_screen_when_the_save_fails(
     app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
-        await pilot.press("b", "enter")
+        await pilot.press("1", "enter")  # the right option's text
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("3")

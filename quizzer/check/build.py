@@ -13,10 +13,9 @@ from quizzer.check.lexer import Names
 from quizzer.check.parse import Parsed, parse
 from quizzer.check.verdict import AnswerError
 
-MAX_EXPONENT = 1000
-"""A number may be raised to at most this power (and the result must stay within range)."""
-MAX_SYMBOLIC_EXPONENT = 10_000
-"""A power of a variable such as (x − a)^6000 stays symbolic, so it may go higher."""
+MAX_EXPONENT = 10_000
+"""The largest exponent written as a number: (x − a)^6000 is fine, and a number raised to a
+power must also give at most ``MAX_RESULT_DIGITS`` digits (1.0001^5000 is, 10^5000 is not)."""
 MAX_RESULT_DIGITS = 1000
 MAX_FACTORIAL = 1000
 MAX_DERIVATIVES = 3
@@ -180,9 +179,10 @@ class _Builder:
     def _power(self, base: sympy.Expr, exponent: sympy.Expr, node: ast.BinOp) -> sympy.Expr:
         column = self.parsed.column(node.right)
         if exponent.is_Number:
-            cap = MAX_EXPONENT if base.is_number else MAX_SYMBOLIC_EXPONENT
-            if abs(exponent) > cap:
-                raise AnswerError(f"the exponent at column {column} is too large (at most {cap})")
+            if abs(exponent) > MAX_EXPONENT:
+                raise AnswerError(
+                    f"the exponent at column {column} is too large (at most {MAX_EXPONENT})"
+                )
             # the numeric factor of the base is raised too: (10^30 q)^999 is 10^29970 q^999
             coefficient = base.as_coeff_Mul()[0] if not base.is_Rational else base
             if coefficient.is_Rational and coefficient not in (0, 1, -1):

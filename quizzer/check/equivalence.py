@@ -46,6 +46,8 @@ NOISE = 1e-10
 """A difference this small relative to the largest term at a point is float rounding."""
 TINY = 1e-250
 EXACT_TOLERANCE = 1e-45
+MAX_EXP = 1e6
+"""High precision is used only where every power is below e^MAX_EXP (fast in mpmath)."""
 MAX_POLYNOMIAL_DEGREE = 40
 """Float values smaller than this (and not 0) may have lost their digits: re-checked."""
 
@@ -85,6 +87,7 @@ class Equivalence:
     answer_value: float | None = None
     reference_value: float | None = None
     near: tuple[str, float] | None = None
+    answer_text: str | None = None
 
 
 def compare_expressions(
@@ -131,6 +134,7 @@ def compare_expressions(
         ranges,
         fixed_values,
         base,
+        neighbours=_kinks(reference),
     )
     points = base + extra
     if sum(p.strict for p in points) < min(samples, 4):
@@ -138,7 +142,15 @@ def compare_expressions(
         difference = sympy.simplify((answer - reference).subs(substitutions))
         return Equivalence(difference == 0, "symbolic" if difference == 0 else "undecided")
     noise = _noise_floor(answer, reference, arguments)
-    result = _agreement(answer_function, noise, points, fixed_values, rtol)
+    symbols = [symbol(name) for name in variables]
+
+    def precise(values: tuple[float, ...]) -> sympy.Float | str | None:
+        at = {**substitutions, **dict(zip(symbols, map(sympy.Float, values), strict=True))}
+        if not within_reach(answer, at):
+            return "too large to evaluate"
+        return _precise(answer, at, HIGH_PRECISION_DIGITS)
+
+    result = _agreement(answer_function, noise, points, fixed_values, rtol, precise)
     if result.equal and (
         exact is False
         or _exponents_differ(answer.subs(substitutions), reference.subs(substitutions), variables)
@@ -214,12 +226,43 @@ def _agreement(
     points: Sequence[Point],
     fixed: Sequence[float],
     rtol: float,
+    precise: Callable[[tuple[float, ...]], sympy.Float | str | None],
 ) -> Equivalence:
+    """Compare at every point; where floats fail, the answer is evaluated with 30 digits
+    (a few times at most) to tell an overflow from a real "undefined"."""
     pairs: list[tuple[float, float]] = []
     first: tuple[Point, float] | None = None
     undefined: Point | None = None
+    failures, successes = MAX_HIGH_PRECISION_POINTS, 8 * MAX_HIGH_PRECISION_POINTS
     for point in points:
         value = function(*point.values, *fixed)
+        if value is None and point.strict and undefined is None and failures and successes:
+            exact = precise(point.values)
+            if exact is None:
+                failures -= 1
+            elif isinstance(exact, str):
+                return Equivalence(
+                    False,
+                    "numeric",
+                    list(points),
+                    pairs,
+                    differs_at=point.values,
+                    reference_value=point.reference,
+                    answer_text=exact,
+                )
+            else:
+                successes -= 1
+                value = _as_float(exact)
+                if value is None:  # finite, but beyond floats: certainly not the reference
+                    return Equivalence(
+                        False,
+                        "numeric",
+                        list(points),
+                        pairs,
+                        differs_at=point.values,
+                        reference_value=point.reference,
+                        answer_text=f"about {sympy.Float(exact, 4)} (beyond floating point)",
+                    )
         if value is None:
             if point.strict and undefined is None:
                 undefined = point
@@ -323,7 +366,7 @@ def _on_kink(guards: Sequence[FloatFunction], values: tuple[float, ...], fixed: 
     """Whether a point lies on a breakpoint, where conventions (H(0) = 1/2 or 1) differ."""
     for guard in guards:
         g = guard(*values, *fixed)
-        if g is not None and abs(g) < 1e-12:
+        if g == 0:
             return True
     return False
 
@@ -349,42 +392,50 @@ def _probe_points(
     ranges: tuple[tuple[str, tuple[float, float]], ...],
     fixed: tuple[float, ...],
     around: Sequence[Point],
+    neighbours: frozenset[sympy.Expr] = frozenset(),
 ) -> list[Point]:
     """Points on both sides of every place where a kink argument changes sign.
 
     Each variable the kink depends on is scanned across its domain, the others held at
     the values of the first two sample points; each sign change is bisected to the
-    breakpoint, and probes go just left and right of it.
+    breakpoint, and probes go just left and right of it. With ``neighbours`` (the other
+    side's kinks) a probe also goes halfway between each breakpoint and the nearest of
+    theirs, so a threshold shifted by any amount floats can see is caught.
     """
     if not kinks or not around:
         return []
+    guards = [compile_float(k, arguments) for k in kinks]
+    others = [compile_float(k, arguments) for k in neighbours]
     probes: list[Point] = []
-    all_guards = [compile_float(k, arguments) for k in kinks]
-    for kink, guard in zip(kinks, all_guards, strict=True):
-        names = {s.name for s in kink.free_symbols}
-        for position, (name, (lo, hi)) in enumerate(ranges):
-            if name not in names or hi <= lo:
-                continue
-            width = hi - lo
-            for base in around[:2]:
-                for root in _roots(guard, base.values, position, lo, hi, fixed):
-                    for offset in PROBE_OFFSETS:
-                        for side in (-1, 1):
-                            x = root + side * offset * width
-                            if not lo <= x <= hi:
-                                continue
-                            values = list(base.values)
-                            values[position] = x
-                            point = _special(
-                                reference,
-                                all_guards,
-                                tuple(values),
-                                fixed,
-                                (variables[position], root),
-                            )
-                            if point is not None:
-                                probes.append(point)
+    for position, (name, (lo, hi)) in enumerate(ranges):
+        relevant = [g for k, g in zip(kinks, guards, strict=True) if _uses(k, name)]
+        if not relevant or hi <= lo:
+            continue
+        width = hi - lo
+        for base in around[:2]:
+            roots = [r for g in relevant for r in _roots(g, base.values, position, lo, hi, fixed)]
+            theirs = [r for g in others for r in _roots(g, base.values, position, lo, hi, fixed)]
+            spots: list[tuple[float, float]] = []
+            for root in roots:
+                spots += [
+                    (root + side * o * width, root) for o in PROBE_OFFSETS for side in (-1, 1)
+                ]
+                nearest = min(theirs, key=lambda r: abs(r - root), default=None)
+                if nearest is not None and nearest != root:
+                    spots.append(((root + nearest) / 2, root))
+            for x, root in spots:
+                if lo <= x <= hi:
+                    values = list(base.values)
+                    values[position] = x
+                    near = (variables[position], root)
+                    point = _special(reference, guards, tuple(values), fixed, near)
+                    if point is not None:
+                        probes.append(point)
     return probes
+
+
+def _uses(expr: sympy.Expr, name: str) -> bool:
+    return any(s.name == name for s in expr.free_symbols)
 
 
 def _roots(
@@ -564,7 +615,13 @@ def _precise_noise(
 def _precise(
     expr: sympy.Expr, at: Mapping[sympy.Symbol, sympy.Float], digits: int
 ) -> sympy.Float | None:
-    """``expr`` evaluated with ``digits`` digits at ``at``; None unless a finite real."""
+    """``expr`` evaluated with ``digits`` digits at ``at``; None unless a finite real.
+
+    None too when an exponent is so large that arbitrary precision would take forever
+    (``exp(exp(exp(100)))``): floats cannot even hold the exponent.
+    """
+    if not within_reach(expr, at):
+        return None
     try:
         value = expr.evalf(digits, subs=dict(at)) if at else expr.evalf(digits)
     except (ArithmeticError, ValueError, TypeError, RecursionError):
@@ -572,6 +629,44 @@ def _precise(
     if not (value.is_Number and value.is_real and value.is_finite):
         return None
     return value
+
+
+def within_reach(expr: sympy.Expr, at: Mapping[sympy.Symbol, sympy.Float]) -> bool:
+    """Whether every power in ``expr`` at ``at`` is small enough to evaluate precisely.
+
+    An exponent that floats cannot hold is evaluated precisely itself (its own powers
+    checked first); an undefined one is left to the evaluation, which reports it.
+    """
+    names = tuple(sorted(s.name for s in at))
+    values = tuple(float(at[symbol(n)]) for n in names)
+
+    def value(sub: sympy.Expr) -> sympy.Float | float | None:
+        number = _compiled(sub, names)(*values)
+        return number if number is not None else _precise(sub, at, 15)
+
+    for node in _powers(expr):
+        if isinstance(node, sympy.exp):
+            exponent = value(node.args[0])
+            if exponent is not None and abs(exponent) > MAX_EXP:
+                return False
+        else:
+            base, power = value(node.base), value(node.exp)
+            if base is None or power is None or base == 0:
+                continue
+            if abs(power) * abs(sympy.log(abs(sympy.Float(base)))) > MAX_EXP:
+                return False
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _powers(expr: sympy.Expr) -> list[sympy.Expr]:
+    """The exponentials and powers in ``expr``, outermost first."""
+    return [n for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.exp) or n.is_Pow]
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(expr: sympy.Expr, names: tuple[str, ...]) -> FloatFunction:
+    return compile_float(expr, names)
 
 
 def _as_float(value: sympy.Float | None) -> float | None:

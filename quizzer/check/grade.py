@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -12,6 +11,7 @@ import sympy
 from pydantic import BaseModel
 
 from quizzer.check.build import read, symbol
+from quizzer.check.choice import read_choice
 from quizzer.check.equivalence import Equivalence, Point, compare_expressions
 from quizzer.check.evaluate import FloatFunction, compile_float, render
 from quizzer.check.feedback import (
@@ -24,7 +24,7 @@ from quizzer.check.feedback import (
 )
 from quizzer.check.lexer import Names
 from quizzer.check.numbers import Literal, close, number_forms, read_literal, round_figures, within
-from quizzer.check.parse import parse
+from quizzer.check.parse import from_latex, parse
 from quizzer.check.spec import (
     ChoiceSpec,
     DerivationSpec,
@@ -234,6 +234,11 @@ def _grade_numeric(
             return Verdict("correct", feedback, interpreted, expected)
         if typed is not None and typed > spec.sigfigs:
             feedback = f"Correct (the question asks for {spec.sigfigs} significant figures)."
+            if round_figures(value, typed) != round_figures(reference, typed):
+                feedback = (
+                    f"Correct to the {spec.sigfigs} significant figures asked; the figures "
+                    f"after those are off (to {typed} it is {format_number(reference, typed)})."
+                )
             return Verdict("correct", feedback, interpreted, expected)
     if ok:
         return Verdict("correct", "Correct.", interpreted, expected)
@@ -271,6 +276,7 @@ def _read_number(
     answer: str, params: Mapping[str, float], allow_expression: bool, *, thousands: bool
 ) -> tuple[Fraction | float, str, Literal | None]:
     """(value, interpreted, the literal or None) for a number; AnswerError if not one."""
+    answer = from_latex(answer)
     literal = read_literal(answer, thousands=thousands)
     if literal is not None:
         return literal.value, literal.shown, literal
@@ -411,39 +417,7 @@ def _grade_choice(spec: ChoiceSpec, answer: str, mistakes: Mistakes) -> Verdict:
 
 
 def _read_choice(spec: ChoiceSpec, answer: str) -> set[int]:
-    """The selected option indices; AnswerError for anything out of range or unknown."""
-    normalized = {" ".join(o.lower().split()): i for i, o in enumerate(spec.options)}
-    whole = " ".join(answer.lower().split())
-    if whole in normalized:
-        return {normalized[whole]}
-    if not whole:
-        raise AnswerError("the answer is empty: pick an option")
-    # several option texts, one per line or separated by ";" (texts may contain commas)
-    texts = [" ".join(p.split()) for p in re.split(r"[;\n]", answer.lower()) if p.strip()]
-    if len(texts) > 1 and all(t in normalized for t in texts):
-        return {normalized[t] for t in texts}
-    parts = [p.strip() for p in re.split(r"[,;]|\band\b", whole) if p.strip()]
-    if len(parts) == 1 and re.fullmatch(r"(?:[a-z]|\d+)(?:\s+(?:[a-z]|\d+))+", parts[0]):
-        parts = parts[0].split()
-    last = _letters({len(spec.options) - 1})
-    selected = set()
-    for part in parts:
-        token = re.sub(r"^[(\s]+|[).\s]+$", "", part)
-        if token in normalized:
-            selected.add(normalized[token])
-        elif re.fullmatch(r"[a-z]", token):
-            index = ord(token) - ord("a")
-            if index >= len(spec.options):
-                raise AnswerError(f"there is no option {token} (choose a–{last})")
-            selected.add(index)
-        elif token.isdigit():
-            index = int(token) - 1
-            if not 0 <= index < len(spec.options):
-                raise AnswerError(f"there is no option {token} (choose 1–{len(spec.options)})")
-            selected.add(index)
-        else:
-            raise AnswerError(f"{part!r} is not one of the options (choose a–{last})")
-    return selected
+    return read_choice(spec.options, answer)
 
 
 def _letters(indices: set[int]) -> str:
@@ -535,6 +509,12 @@ def _difference(result: Equivalence, variables: Sequence[str], rtol: float) -> s
         where = f" at {format_point(variables, result.undefined_at)}" if variables else ""
         if result.reference_value is not None:
             return f"Your expression is undefined{where}, where the expected one is defined."
+    if result.differs_at is not None and result.answer_text and result.reference_value is not None:
+        where = f" at {format_point(variables, result.differs_at)}" if variables else ""
+        return (
+            f"Not equivalent: yours is {result.answer_text}{where}, "
+            f"the expected answer is {result.reference_value:.4g}."
+        )
     if result.differs_at is None or result.answer_value is None or result.reference_value is None:
         return "Not equivalent to the expected answer."
     mine, theirs = distinct(result.answer_value, result.reference_value)

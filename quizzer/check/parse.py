@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from quizzer.check.latex import is_latex, to_plain
 from quizzer.check.lexer import Names, Token, normalize, tokenize
 from quizzer.check.verdict import AnswerError
 
@@ -68,7 +69,8 @@ class Parsed:
 
 
 def parse(text: str, names: Names) -> Parsed:
-    """Tokenize, parse and validate ``text``; raise AnswerError with what and where."""
+    """Tokenize, parse and validate ``text`` (plain or LaTeX); AnswerError says what and where."""
+    text = from_latex(text)
     tokens = tokenize(text, names)
     source_parts: list[str] = []
     spans: list[tuple[int, int, Token]] = []
@@ -93,6 +95,11 @@ def parse(text: str, names: Names) -> Parsed:
     parsed = Parsed(tree, table)
     _validate(tree, parsed)
     return parsed
+
+
+def from_latex(text: str) -> str:
+    """``text`` in the plain answer language: LaTeX is translated, plain text kept as is."""
+    return to_plain(text) if is_latex(text) else text
 
 
 def _syntax_message(error: SyntaxError, spans: list[tuple[int, int, Token]], length: int) -> str:

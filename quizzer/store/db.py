@@ -17,7 +17,7 @@ from quizzer.errors import QuizzerError
 from quizzer.model import CardState, Rating, ReviewInput, State
 from quizzer.store import lock
 from quizzer.store.migrations import SCHEMA_VERSION, MigrationError, migrate
-from quizzer.store.queries import Queries
+from quizzer.store.queries import DueCard, Queries, named_rows
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -295,24 +295,27 @@ class Store(Queries):
         self,
         before_ms: int,
         states: tuple[State, ...] = (State.LEARNING, State.REVIEW, State.RELEARNING),
-    ) -> Iterator[tuple[str, int, int]]:
-        """(question id, state, due) of cards in ``states`` due before ``before_ms``, earliest
-        first. Read lazily along the (state, due) index, so a caller that has enough can stop
-        after a few rows whatever the size of the collection."""
+    ) -> Iterator[DueCard]:
+        """The cards in ``states`` due before ``before_ms``, earliest first. Read lazily
+        along the (state, due) index, so a caller that has enough can stop after a few rows
+        whatever the size of the collection."""
         streams = [
-            self._conn.execute(
-                "SELECT question_id, state, due FROM cards WHERE state = ? AND due < ? "
-                "ORDER BY due",
-                (state, before_ms),
+            named_rows(
+                self._conn.execute(
+                    "SELECT question_id, state, due FROM cards WHERE state = ? AND due < ? "
+                    "ORDER BY due",
+                    (state, before_ms),
+                ),
+                DueCard,
             )
             for state in states
         ]
-        return heapq.merge(*streams, key=lambda row: row["due"])
+        return heapq.merge(*streams, key=lambda card: card.due)
 
     def next_due(self) -> CardState | None:
         """The reviewed card due soonest."""
         first = next(iter(self.due_cards(2**62)), None)
-        return None if first is None else self.card(first[0])
+        return None if first is None else self.card(first.question_id)
 
     def seen_ids(self) -> AbstractSet[str]:
         """The question ids reviewed at least once. Cached: re-read only when another
