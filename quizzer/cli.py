@@ -111,26 +111,40 @@ def drill(
         bool, typer.Option("--plain", help="Plain lines on stdin/stdout, no full-screen UI.")
     ] = False,
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after N questions.")] = None,
-    topic: Annotated[str | None, typer.Option(help="Only this topic (prefix allowed).")] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this topic (prefix allowed); repeat for several."),
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for the drawn parameters.")] = None,
     cram: Annotated[
         bool, typer.Option("--cram", help="Drill now regardless of due dates; schedule unchanged.")
     ] = False,
+    more_new: Annotated[
+        int, typer.Option(min=0, help="Study N more new questions today, beyond new_per_day.")
+    ] = 0,
 ) -> None:
-    """Drill the due questions. In plain mode an empty answer shows the solution and an empty
-    rating accepts the suggested one; end of input ends the session."""
+    """Drill the due questions, new ones in the bank's topic order. In plain mode an empty
+    answer shows the solution and an empty rating accepts the suggested one; end of input
+    ends the session."""
     from quizzer.context import DrillOptions
     from quizzer.session import DrillSession
 
     ws: Workspace = ctx.obj
     bank = ws.bank()
-    if topic is not None and not bank.select(topic):
-        fail(f"no topic matches {topic!r} (topics: {', '.join(bank.topics())})")
-    options = DrillOptions(topic=topic, limit=limit, seed=seed, cram=cram)
+    for name in topic or []:
+        if not bank.select(name):
+            fail(f"no topic matches {name!r} (topics: {', '.join(bank.topics())})")
+    options = DrillOptions(
+        topic=tuple(topic) if topic else None,
+        limit=limit,
+        seed=seed,
+        cram=cram,
+        more_new=more_new,
+    )
     if not plain:
         _run_tui(ws, options)
         return
-    from quizzer.plain import run_plain
+    from quizzer.plain import format_summary, run_plain
 
     with ws.open() as context:
         session = DrillSession(context, options)
@@ -138,9 +152,16 @@ def drill(
             due = session.next_due()
             when = f"; next question due {due.astimezone():%Y-%m-%d %H:%M}" if due else ""
             echo(f"Nothing is due{when}.")
+            if (unlock := session.new_unlock()) is not None:
+                echo(
+                    f"New questions unlock {unlock.astimezone():%Y-%m-%d %H:%M}; to study "
+                    "some now: quizzer drill --more-new 10"
+                )
             return
         count = run_plain(session, sys.stdin, sys.stdout)
-    echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
+        echo(f"Session over: {count} review{'s' if count != 1 else ''} saved.")
+        for line in format_summary(session.summary()):
+            echo(line)
 
 
 @app.command()
@@ -494,12 +515,15 @@ def bank_check(
 
     dirs = directories or ctx.obj.bank_dirs
     bank = load_bank(dirs, cache=paths.cache_dir())
-    problems = [str(e) for e in bank.errors] + [str(p) for p in _validate_with_progress(bank)]
-    for line in problems:
+    found = _validate_with_progress(bank)
+    problems = [str(e) for e in bank.errors] + [str(p) for p in found if not p.warning]
+    warnings = [str(p) for p in found if p.warning]
+    for line in warnings + problems:
         echo(line, err=True)
     if problems:
         fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
-    echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}")
+    noted = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+    echo(f"ok: {len(bank.questions)} questions in {', '.join(str(d) for d in dirs)}{noted}")
 
 
 def _validate_with_progress(bank: Bank) -> list[Problem]:
@@ -519,10 +543,21 @@ def _validate_with_progress(bank: Bank) -> list[Problem]:
         )
 
 
+def _backup_notices() -> None:
+    """Tell the person about damage an automatic backup of this run found (once)."""
+    backup = sys.modules.get("quizzer.store.backup")
+    if backup is not None:
+        for notice in backup.finish():
+            echo(f"warning: {notice}", err=True)
+
+
 def main() -> None:
     """Run the app, turning user errors into one line instead of a traceback."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            _backup_notices()
     except QuizzerError as exc:
         typer.echo(format_error(exc), err=True)
         sys.exit(exc.exit_code)

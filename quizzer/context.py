@@ -18,8 +18,8 @@ from quizzer.store.db import Store
 class DrillOptions:
     """How a drill was asked for (``quizzer drill`` options, a cram from the browser)."""
 
-    topic: str | None = None
-    """Only questions of this topic (a prefix is enough)."""
+    topic: str | tuple[str, ...] | None = None
+    """Only questions of this topic, or of these topics (a prefix is enough)."""
     limit: int | None = None
     """Stop after this many questions."""
     seed: int | None = None
@@ -28,6 +28,8 @@ class DrillOptions:
     """Drill regardless of due dates; the schedule is not moved."""
     fuzz: bool | None = None
     """Override the ``fuzz`` setting (tests turn it off for exact intervals)."""
+    more_new: int = 0
+    """Introduce this many new questions beyond today's ``new_per_day``."""
 
 
 @dataclass

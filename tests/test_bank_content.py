@@ -13,6 +13,7 @@ import math
 import operator
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -218,6 +219,95 @@ def _fp_layout(dtype) -> list[float]:
     return [1.0, float(fi.nexp), float(fi.nmant)]
 
 
+def _smoothed(eps: float, k: int) -> np.ndarray:
+    """The label-smoothed target for class 0: (1 − eps)·one-hot + eps/k."""
+    target = np.full(k, eps / k)
+    target[0] += 1 - eps
+    return target
+
+
+def _min_cross_entropy(target: np.ndarray) -> float:
+    """min over predictions Q of H(target, Q): H(target, target), checked against nearby Q."""
+    best = float(-np.sum(target * np.log(target)))
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        q = _softmax(np.log(target) + rng.normal(scale=0.2, size=target.size))
+        assert float(-np.sum(target * np.log(q))) >= best - 1e-12
+    return best
+
+
+def _gradscaler(infs: int, clean: int) -> list[float]:
+    """torch.amp.GradScaler's documented state machine with its defaults: [scale, steps]."""
+    scale, tracker, steps = 65536.0, 0, 0
+    for overflow in [True] * infs + [False] * clean:
+        if overflow:
+            scale, tracker = scale * 0.5, 0  # step skipped, scale backs off
+        else:
+            steps, tracker = steps + 1, tracker + 1
+            if tracker == 2000:
+                scale, tracker = scale * 2.0, 0
+    return [scale, float(steps)]
+
+
+def _fp16_scale_for_normal(e: float) -> float:
+    k = 0
+    while np.float16(2.0 ** (k - e)) < np.finfo(np.float16).smallest_normal:
+        k += 1
+    return float(k)
+
+
+def _tied_output_grad(s: float, h: float) -> float:
+    """d CE / d E[v, 0] with logits z = E·h, target t = 0, E[v] set so softmax gives v prob s."""
+    hidden = np.array([h, 1.0])
+
+    def loss(row_v: np.ndarray) -> float:
+        table = np.stack([np.zeros(2), row_v])
+        return _ce_logits(table @ hidden, 0)
+
+    row = np.array([0.0, math.log(s / (1 - s))])
+    assert math.isclose(float(_softmax(np.stack([np.zeros(2), row]) @ hidden)[1]), s)
+    return float(_num_grad(loss, row)[0])
+
+
+def _power_iteration_ratio(l1: float, l2: float, k: int) -> float:
+    x = np.array([1.0, 1.0])
+    a = np.diag([l1, l2])
+    for _ in range(k):
+        x = a @ x
+        x /= np.linalg.norm(x)
+    return float(abs(x[1] / x[0]))
+
+
+def _gauss_kl(m1: float, s1: float, m2: float, s2: float) -> float:
+    """KL(N(m1, s1²) ‖ N(m2, s2²)) by numerical integration."""
+    z = np.linspace(m1 - 12 * s1, m1 + 12 * s1, 200001)
+    logp = -0.5 * ((z - m1) / s1) ** 2 - np.log(s1 * np.sqrt(2 * np.pi))
+    logq = -0.5 * ((z - m2) / s2) ** 2 - np.log(s2 * np.sqrt(2 * np.pi))
+    return float(np.trapezoid(np.exp(logp) * (logp - logq), z))
+
+
+def _normal_mass_below_zero(mu: float, s: float) -> float:
+    z = np.linspace(mu - 12 * s, 0.0, 400001)
+    pdf = np.exp(-0.5 * ((z - mu) / s) ** 2) / (s * np.sqrt(2 * np.pi))
+    return float(np.trapezoid(pdf, z))
+
+
+def _clip_by_norm(g: list[float], max_norm: float) -> np.ndarray:
+    """torch.nn.utils.clip_grad_norm_'s rule: scale by max_norm/(norm + 1e-6), at most 1."""
+    grad = np.asarray(g, dtype=float)
+    coef = min(1.0, max_norm / (float(np.sqrt(np.sum(grad**2))) + 1e-6))
+    return grad * coef
+
+
+def _residual_chain_derivative(depth: int, w: float) -> float:
+    def run(y: float) -> float:
+        for _ in range(depth):
+            y = y + w * y
+        return y
+
+    return _d(run, 1.0)
+
+
 INDEPENDENT: dict[str, Callable[[dict[str, float]], float | list[float]]] = {
     # Q25
     "q25.ce.numeric": lambda p: _ce_logits(np.log([p["p"], 1 - p["p"]]), 0),
@@ -348,6 +438,79 @@ INDEPENDENT: dict[str, Callable[[dict[str, float]], float | list[float]]] = {
     "bf16.swamping": lambda p: _to_bf16(_to_bf16(p["w"]) + p["u"]),
     "bf16.fp16-max": lambda p: float(np.finfo(np.float16).max),
     "bf16.state-bytes": lambda p: p["N"] * 1e9 * (2 + 2 + 4 + 4 + 4) / 1e9,
+    # --- bank v2: new questions -------------------------------------------------------------
+    "q25.ce.logsumexp": lambda p: float(np.logaddexp.reduce([p["a"], p["b"], p["c"]])),
+    "q25.ce.label-smoothing-target": lambda p: float(_smoothed(p["eps"], int(p["K"]))[0]),
+    "q25.ce.label-smoothing-min-loss": lambda p: _min_cross_entropy(
+        _smoothed(p["eps"], int(p["K"]))
+    ),
+    "q25.ce.temperature": lambda p: float(_softmax(np.array([p["a"], p["b"]]) / p["T"])[0]),
+    "ppl.corpus-weighted": lambda p: float(
+        np.exp(
+            np.mean(np.concatenate([np.full(int(p["n"]), p["la"]), np.full(int(p["m"]), p["lb"])]))
+        )
+    ),
+    "ppl.bits-per-byte": lambda p: float(1000 * p["L"] * np.log2(np.e) / (1000 * p["r"])),
+    "ppl.mixed-confidence": lambda p: float(
+        np.exp(
+            -np.mean(
+                np.log([p["p"]] * round(1000 * p["f"]) + [p["q"]] * round(1000 * (1 - p["f"])))
+            )
+        )
+    ),
+    "ppl.branching-factor": lambda p: float(np.exp(-np.mean(np.log(np.full(50, 1 / p["k"]))))),
+    "q26.emb.row-grad-count": lambda p: (
+        np.eye(50)[[42] * int(p["c"])].T @ np.tile([p["u"], p["w"]], (int(p["c"]), 1))
+    )[42].tolist(),
+    "q26.emb.param-share": lambda p: float(p["V"] * p["d"] / (p["N"] * 1e6)),
+    "q26.emb.tied-output-grad": lambda p: _tied_output_grad(p["s"], p["h"]),
+    "q27.jac.attention-scores": lambda p: _num_grad(
+        lambda sc: float(np.dot(_softmax(sc), [p["x"], p["y"], p["z"]])), [p["a"], p["b"], p["c"]]
+    ).tolist(),
+    "q27.jac.attention-query-grad": lambda p: float(
+        _num_grad(
+            lambda q: float(np.dot(q, [p["k"], 0.3, -0.7]) / np.sqrt(p["d"])), [0.2, 0.1, 0.4]
+        )[0]
+    ),
+    "q27.jac.reverse-mode-count": lambda p: float(
+        len(
+            [
+                np.eye(int(p["m"]))[i] @ np.ones((int(p["m"]), int(p["n"])))
+                for i in range(int(p["m"]))
+            ]
+        )
+    ),
+    "q28.eig.rayleigh": lambda p: float(
+        (x := np.array([p["x"], p["y"]]))
+        @ np.array([[p["a"], p["b"]], [p["b"], p["d"]]])
+        @ x
+        / (x @ x)
+    ),
+    "q28.eig.power-iteration-error": lambda p: _power_iteration_ratio(
+        p["l1"], p["l2"], int(p["k"])
+    ),
+    "q28.eig.power-iteration-step": lambda p: (
+        (v := np.array([[p["a"], p["b"]], [p["b"], p["d"]]]) @ np.ones(2)) / np.linalg.norm(v)
+    ).tolist(),
+    "q29.kl.entropy": lambda p: _entropy([p["a"], p["b"], 1 - p["a"] - p["b"]]),
+    "q29.kl.max-entropy": lambda p: _entropy(np.full(int(p["K"]), 1 / p["K"])),
+    "q29.kl.temperature-entropy": lambda p: _entropy(_softmax(np.array([p["a"], 0.0]) / p["T"])),
+    "q29.kl.gaussians": lambda p: _gauss_kl(p["m1"], p["s1"], p["m2"], p["s2"]),
+    "q30.relu.sparsity": lambda p: _normal_mass_below_zero(p["mu"], p["s"]),
+    "q30.tanh.derivative": lambda p: _d(math.tanh, p["x"]),
+    "q31.clip.norm-factor": lambda p: float(_clip_by_norm([p["n"], 0.0], p["c"])[0] / p["n"]),
+    "q31.clip.vector": lambda p: _clip_by_norm([p["x"], p["y"]], p["c"]).tolist(),
+    "q31.exploding.product": lambda p: float(np.prod(np.full(int(p["L"]), p["r"]))),
+    "q31.residual.depth": lambda p: _residual_chain_derivative(int(p["L"]), p["w"]),
+    "adamw.v-bias-correction": lambda p: _bias_factor(p["b2"], p["t"]),
+    "adamw.no-bias-correction": lambda p: float(
+        abs((1 - p["b1"]) * 0.37) / math.sqrt((1 - p["b2"]) * 0.37**2)
+    ),
+    "adamw.ema-horizon": lambda p: float(np.sum(p["b"] ** np.arange(400000))),
+    "adamw.decay-half-life": lambda p: math.log(0.5) / math.log1p(-p["lr"] * p["wd"]),
+    "bf16.scaler-overflow": lambda p: _gradscaler(int(p["k"]), 1),
+    "bf16.fp16-min-subnormal": lambda p: float(np.nextafter(np.float16(0), np.float16(1))),
+    "bf16.scale-for-normal": lambda p: _fp16_scale_for_normal(p["e"]),
 }
 
 
@@ -362,8 +525,72 @@ def test_topics_and_counts(bank) -> None:
     counts = Counter(q.topic for q in bank.questions.values())
     assert set(counts) == set(TOPICS), set(counts) ^ set(TOPICS)
     for topic in TOPICS:
-        assert counts[topic] >= 5, f"{topic}: only {counts[topic]} questions"
-    assert len(bank.questions) >= 80
+        assert counts[topic] >= 12, f"{topic}: only {counts[topic]} questions"
+    assert len(bank.questions) >= 150
+
+
+def test_most_questions_draw_parameters(bank) -> None:
+    qs = list(bank.questions.values())
+    drawn = sum(bool(q.params) for q in qs)
+    assert drawn / len(qs) >= 0.60, f"{drawn}/{len(qs)} draw parameters"
+
+
+# What an interviewer probes, each asked by at least one question (issue 17's list).
+GAPS = {
+    "log-sum-exp / subtract-max stability": ["q25.ce.logsumexp", "q25.ce.stable-softmax"],
+    "power iteration and the Rayleigh quotient": [
+        "q28.eig.rayleigh",
+        "q28.eig.rayleigh-bounds",
+        "q28.eig.power-iteration-error",
+        "q28.eig.power-iteration-step",
+    ],
+    "label-smoothing target and its minimum loss": [
+        "q25.ce.label-smoothing-target",
+        "q25.ce.label-smoothing-min-loss",
+    ],
+    "fp16 loss scaling, and why bf16 needs none": [
+        "bf16.scaler-overflow",
+        "bf16.scaler-step",
+        "bf16.fp16-min-subnormal",
+        "bf16.scale-for-normal",
+        "bf16.loss-scaling",
+    ],
+    "Adam's bias correction and beta2": [
+        "adamw.bias-correction",
+        "adamw.v-bias-correction",
+        "adamw.no-bias-correction",
+        "adamw.beta2-llm",
+        "adamw.ema-horizon",
+    ],
+    "entropy, and softmax temperature beyond distillation": [
+        "q29.kl.entropy",
+        "q29.kl.max-entropy",
+        "q29.kl.temperature-entropy",
+        "q25.ce.temperature",
+        "q25.ce.temperature-limits",
+    ],
+    "exploding gradients and clipping by norm": [
+        "q31.clip.norm-factor",
+        "q31.clip.vector",
+        "q31.clip.why-norm",
+        "q31.exploding.product",
+    ],
+    "forward vs reverse KL": ["q29.kl.forward-vs-reverse"],
+    "ReLU's ~50% sparse activation claim": ["q30.relu.sparsity", "q30.relu.sparsity-claim"],
+    "gradients through attention": [
+        "q27.jac.attention-scores",
+        "q27.jac.attention-query-grad",
+        "q27.jac.attention-scaling-why",
+    ],
+    "depth and residual paths": ["q31.residual.depth", "q31.exploding.product"],
+    "Lightning bf16-mixed keeps fp32": ["bf16.lightning-bf16-mixed"],
+}
+
+
+@pytest.mark.parametrize("gap", sorted(GAPS))
+def test_every_interview_gap_is_asked(bank, gap: str) -> None:
+    missing = [qid for qid in GAPS[gap] if qid not in bank.questions]
+    assert not missing, missing
 
 
 def test_auto_checked_share(bank) -> None:
@@ -467,3 +694,243 @@ def test_notes_example_values(bank) -> None:
     for p, rounded in table.items():
         assert p in q.params["p"].choices
         assert round(float(reference(q, {"p": p})), 3) == rounded
+
+
+# --- what the audit found, each pinned ------------------------------------------------------
+
+
+def test_numeric_expression_and_vector_questions_have_graded_hints(bank) -> None:
+    """A nudge first, then the formula: at least two different hints."""
+    for q in bank.questions.values():
+        if q.kind in ("numeric", "expression", "vector"):
+            assert len(q.hints) >= 2, f"{q.id}: {len(q.hints)} hint(s)"
+            assert len(set(q.hints)) == len(q.hints), f"{q.id}: a hint repeats"
+
+
+def _round_figures(value: float, figures: int, rounding: str = "ROUND_HALF_UP") -> Decimal:
+    """``value`` rounded to ``figures`` significant figures on its decimal text (the bank's
+    documented rule: half up)."""
+    d = Decimal(repr(float(value)))
+    if d == 0:
+        return d
+    return d.quantize(Decimal(1).scaleb(d.adjusted() - figures + 1), rounding=rounding)
+
+
+def _rounded(values: list[float], figures: int) -> str:
+    return ", ".join(str(_round_figures(v, figures)) for v in values)
+
+
+def _typed_values(q, values: list[float], text: str) -> str:
+    return f"[{text}]" if q.kind == "vector" else text
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_numeric_prompt_grades_the_precision_it_states(bank, seed: int) -> None:
+    """A correct rounding to the stated figures passes on every draw, one figure fewer fails
+    (numeric, where it differs); an 'exact integer' is graded exactly."""
+    from quizzer.bank.precision import stated_precision
+    from quizzer.check import check
+
+    for q in bank.questions.values():
+        if q.kind not in ("numeric", "vector"):
+            continue
+        [want] = stated_precision(q.prompt)
+        params = draw(q, seed)
+        ref = reference(q, params)
+        values = [float(v) for v in (ref if isinstance(ref, list) else [ref])]
+        if want.kind == "sigfigs":
+            n = want.digits
+            good = _typed_values(q, values, _rounded(values, n))
+            assert check(q.answer, good, params).correct, (q.id, params, good)
+            # numeric answers carry sigfigs, so one figure fewer is refused; a vector's
+            # rtol of half a unit in the N-th figure may accept a close (N-1)-figure entry
+            short = [float(_round_figures(v, n - 1)) for v in values]
+            if q.kind == "numeric" and any(
+                _round_figures(s, n) != _round_figures(v, n)
+                for s, v in zip(short, values, strict=True)
+            ):
+                bad = _typed_values(q, short, _rounded(short, n))
+                assert not check(q.answer, bad, params).correct, (q.id, params, bad)
+        elif want.kind == "integer":
+            assert all(v.is_integer() for v in values), (q.id, params, values)
+            exact = _typed_values(q, values, ", ".join(str(int(v)) for v in values))
+            assert check(q.answer, exact, params).correct, (q.id, params, exact)
+            off = _typed_values(q, values, ", ".join(str(int(v) + 1) for v in values))
+            assert not check(q.answer, off, params).correct, (q.id, params, off)
+        else:
+            exact = _typed_values(q, values, ", ".join(repr(v) for v in values))
+            assert check(q.answer, exact, params).correct, (q.id, params, exact)
+
+
+def test_no_reference_is_a_rounding_tie_at_its_stated_figures(bank) -> None:
+    """20.25 to 3 figures is 20.3 half up but 20.2 half to even: a draw must not depend on
+    which rule the person learned. (Vector entries are graded by rtol alone, so both pass.)"""
+    from quizzer.bank.precision import stated_precision
+
+    for q in bank.questions.values():
+        if q.kind != "numeric":
+            continue
+        [want] = stated_precision(q.prompt)
+        if want.kind != "sigfigs":
+            continue
+        for params in _grid(q):
+            ref = reference(q, params)
+            for v in ref if isinstance(ref, list) else [ref]:
+                up = _round_figures(v, want.digits)
+                even = _round_figures(v, want.digits, "ROUND_HALF_EVEN")
+                assert up == even, (q.id, params, v)
+
+
+def test_no_reference_is_rounding_noise_around_zero(bank) -> None:
+    """A value that is 0 in exact arithmetic must evaluate to 0, or "0" would be rejected; a
+    genuinely tiny value (fp64's epsilon) is confirmed by the independent computation."""
+    for q in bank.questions.values():
+        if q.kind not in ("numeric", "vector"):
+            continue
+        for params in _grid(q):  # every combination, not a sample of seeds
+            ref = reference(q, params)
+            want = INDEPENDENT[q.id](params)
+            refs = ref if isinstance(ref, list) else [ref]
+            wants = want if isinstance(want, list) else [want]
+            for v, w in zip(refs, wants, strict=True):
+                if v != 0 and abs(v) < 1e-9:
+                    assert math.isclose(v, w, rel_tol=1e-6), (q.id, params, ref, want)
+
+
+def _grid(q) -> list[dict[str, float]]:
+    import itertools
+
+    names = sorted(q.params)
+    axes = []
+    for name in names:
+        spec = q.params[name]
+        if spec.choices is not None:
+            axes.append(spec.choices)
+        else:
+            lo, hi = spec.range
+            axes.append(list(np.round(np.arange(lo, hi + spec.step / 2, spec.step), 10)))
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*axes)]
+
+
+def test_every_declared_covariance_is_psd_at_every_draw(bank) -> None:
+    declared = {q.id for q in bank.questions.values() if q.psd is not None}
+    assert {"q28.pca.cov-2x2", "q28.pca.explained-variance", "q28.eig.condition-number"} <= declared
+    for qid in declared:
+        q = bank.questions[qid]
+        for params in _grid(q):
+            m = np.array([[_local_eval(e, params) for e in row] for row in q.psd])
+            assert np.allclose(m, m.T), (qid, params)
+            assert np.linalg.eigvalsh(m).min() >= -1e-12, (qid, params, m)
+
+
+def test_pc1_share_of_a_2x2_covariance_is_a_fraction_at_every_draw(bank) -> None:
+    q = bank.questions["q28.pca.cov-2x2"]
+    for params in _grid(q):
+        share = float(reference(q, params))
+        assert 0.5 <= share <= 1.0, (params, share)
+        assert params["b"] ** 2 <= params["a"] * params["d"], params
+
+
+def test_embedding_gather_gradients_have_the_shapes_the_feedback_states(bank) -> None:
+    """X = O E with O one-hot (n × V): dL/dE = Oᵀ G (V × d), dL/dO = G Eᵀ (n × V), and Eᵀ G is
+    not defined for n ≠ V."""
+    rng = np.random.default_rng(0)
+    n, v, d = 5, 7, 3
+    o = np.eye(v)[rng.integers(0, v, size=n)]
+    e = rng.normal(size=(v, d))
+    g = rng.normal(size=(n, d))  # upstream gradient of L = Σ G ⊙ X
+
+    def loss_e(flat):
+        return float(np.sum(g * (o @ flat.reshape(v, d))))
+
+    def loss_o(flat):
+        return float(np.sum(g * (flat.reshape(n, v) @ e)))
+
+    assert np.allclose(_num_grad(loss_e, e.ravel()).reshape(v, d), o.T @ g)
+    assert np.allclose(_num_grad(loss_o, o.ravel()).reshape(n, v), g @ e.T)
+    with pytest.raises(ValueError):
+        _ = e.T @ g
+    q = bank.questions["q26.emb.gather-onehot"]
+    [feedback] = [m.feedback for m in q.mistakes if m.answer == "Eᵀ G"]
+    assert "not even defined" in feedback
+    assert "G Eᵀ (n × V)" in feedback and "Oᵀ G (V × d)" in feedback
+
+
+def test_softmax_jacobian_is_symmetric_psd_and_annihilates_ones(bank) -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        z = rng.normal(size=6) * 2
+        s = _softmax(z)
+        jac = np.stack([_num_grad(lambda x, i=i: float(_softmax(x)[i]), z) for i in range(6)])
+        assert np.allclose(jac, np.diag(s) - np.outer(s, s), atol=1e-7)
+        assert np.allclose(jac, jac.T, atol=1e-7)
+        assert np.linalg.eigvalsh((jac + jac.T) / 2).min() >= -1e-7
+        assert np.allclose(jac @ np.ones(6), 0, atol=1e-7)
+    text = " ".join(bank.questions["q27.jac.softmax-formula"].explanation.split())
+    assert "J·1 = 0" in text and "s·1 = 1" not in text
+
+
+def test_gelu_tanh_approximation_gap_is_what_the_bank_says(bank) -> None:
+    x = np.linspace(-8, 8, 320001)
+    exact = x * np.array([_phi(t) for t in x])
+    approx = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+    gap = np.abs(exact - approx)
+    assert round(float(gap.max()), 5) == 0.00047
+    assert round(abs(float(x[gap.argmax()])), 1) == 2.7
+    q = bank.questions["q30.gelu.tanh-approx"]
+    feedback = " ".join(m.feedback for m in q.mistakes)
+    assert "4.7·10⁻⁴" in feedback and "1e-3" not in feedback
+    assert "4.7·10⁻⁴" in q.explanation
+
+
+def test_machine_epsilons_in_the_explanation_pass_their_own_question(bank) -> None:
+    from quizzer.check import check
+
+    q = bank.questions["bf16.eps-by-fraction-bits"]
+    written = {7: "0.00781", 10: "0.000977", 23: "1.19e-7", 52: "2.22e-16"}
+    for k, text in written.items():
+        assert check(q.answer, text, {"k": k}).correct, (k, text)
+        assert float(text) == pytest.approx(
+            float(np.finfo({7: np.float32, 10: np.float16, 23: np.float32, 52: np.float64}[k]).eps)
+            if k != 7
+            else 2.0**-7,
+            rel=5e-3,
+        )
+    explanation = " ".join(q.explanation.split())
+    assert "1.19·10⁻⁷" in explanation and "2.22·10⁻¹⁶" in explanation
+    assert not check(q.answer, "1.2e-7", {"k": 23}).correct  # the old, coarser value
+
+
+def test_corrected_sources_are_cited(bank) -> None:
+    residual = " ".join(bank.questions["q31.backprop.residual"].explanation.split())
+    assert "Identity Mappings in Deep Residual Networks" in residual
+    assert "arXiv:1603.05027" in residual and "1512.03385" not in residual
+    llms = " ".join(bank.questions["q30.modern-llms"].explanation.split())
+    assert "PaLM keeps d_ff = 4·d_model" in llms and "2/3·4d" in llms
+
+
+def test_det_product_prompt_warns_of_complex_eigenvalues_that_occur(bank) -> None:
+    q = bank.questions["q28.eig.det-product"]
+    assert "complex" in q.prompt
+    complex_draws = 0
+    for seed in range(40):
+        p = draw(q, seed)
+        eig = np.linalg.eigvals([[p["a"], p["b"]], [p["c"], p["d"]]])
+        complex_draws += bool(np.abs(eig.imag).max() > 1e-12)
+        assert abs(np.prod(eig).imag) < 1e-9
+    assert complex_draws > 0
+
+
+def test_the_correct_option_is_rarely_the_longest(bank) -> None:
+    """A learner who always picks the longest option must not pass the choice questions."""
+    from quizzer.bank.validate import OPTION_LENGTH_RATIO, option_length_ratio
+
+    choice = [q for q in bank.questions.values() if q.kind == "choice"]
+    longest = 0
+    for q in choice:
+        spec = q.answer
+        assert option_length_ratio(spec.options, spec.correct_set) <= OPTION_LENGTH_RATIO, q.id
+        lengths = sorted((len(o) for o in spec.options), reverse=True)
+        top = max(spec.options, key=len)
+        longest += lengths[0] > lengths[1] and top in spec.correct_set  # strictly the longest
+    assert longest / len(choice) <= 0.25, f"{longest}/{len(choice)} longest-is-correct"

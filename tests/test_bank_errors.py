@@ -93,7 +93,7 @@ def test_the_good_files_still_load_and_drill(bank: Path, isolated: Path) -> None
     assert out.returncode == 0, out.stderr
     for problem in _problems(bank):
         assert f"warning: {problem}" in out.stderr, out.stderr
-    asked = re.findall(r"^\[\d+/\d+\] .* · (\S+)$", out.stdout, flags=re.M)
+    asked = re.findall(r"^\[\d+ new · .*\] .* · (\S+)$", out.stdout, flags=re.M)
     assert asked == ["g.one", "g.two", "s.one", "d.one"]
     assert "Session over: 4 reviews saved." in out.stdout
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -34,19 +35,32 @@ def test_empty_lines_store_five_reviews_and_stats_count_them(isolated: Path) -> 
     assert len(_reviews(isolated / "quizzer.db")) == 5
 
 
-def test_choice_answer_is_graded_and_suggested_rating_is_stored(isolated: Path) -> None:
-    # The sample bank asks questions in order: recall, then the ReLU choice (correct: "1").
+def test_choice_answer_is_graded_and_stored_as_the_option_text(isolated: Path) -> None:
+    # ReLU first (right option "1"), then bf16 (right option "8"); options may be typed as text.
     out = run_quizzer(
-        "drill", "--plain", "--limit", "2", "--topic", "Sample choice", input="b\n\nc\n\n"
+        "drill", "--plain", "--limit", "2", "--topic", "Sample choice", input="1\n\n5\n\n"
     )
     assert out.returncode == 0, out.stderr
-    assert "Correct." in out.stdout
+    assert out.stdout.count("Correct.") == 1  # the verdict, not repeated as feedback
     assert "Incorrect." in out.stdout
     reviews = _reviews(isolated / "quizzer.db")
     assert reviews == [
-        ("s.choice.relu", 3, "correct", "b"),
-        ("s.choice.bf16", 1, "incorrect", "c"),
+        ("s.choice.relu", 3, "correct", "1"),
+        ("s.choice.bf16", 1, "incorrect", "5"),
     ]
+
+
+def test_a_letter_means_the_option_shown_under_it(isolated: Path) -> None:
+    args = ("drill", "--plain", "--limit", "1", "--topic", "Sample choice", "--seed", "5")
+    first = run_quizzer(*args)
+    shown = dict(re.findall(r"^  ([a-d])\) (\S+)$", first.stdout, flags=re.M))
+    assert sorted(shown.values()) == ["0", "1", "undefined", "x"]
+    wrong = next(key for key, text in shown.items() if text == "x")
+    out = run_quizzer(*args, input=f"{wrong}\n\n")  # the same seed: the same order
+    assert re.search(rf"^  ✗ {wrong}\) x  \(your answer\)$", out.stdout, flags=re.M)
+    right = next(key for key, text in shown.items() if text == "1")
+    assert re.search(rf"^  ✓ {right}\) 1$", out.stdout, flags=re.M)
+    assert _reviews(isolated / "quizzer.db") == [("s.choice.relu", 1, "incorrect", "x")]
 
 
 def test_ratings_print_intervals_and_explicit_rating_wins(isolated: Path) -> None:
@@ -69,11 +83,11 @@ def test_end_of_input_mid_question_ends_cleanly_and_keeps_earlier_reviews(
 
 def test_invalid_choice_can_be_retried_without_cost(isolated: Path) -> None:
     out = run_quizzer(
-        "drill", "--plain", "--limit", "1", "--topic", "Sample choice", input="z\nb\n\n"
+        "drill", "--plain", "--limit", "1", "--topic", "Sample choice", input="z\n1\n\n"
     )
     assert out.returncode == 0, out.stderr
     assert "Can't read that" in out.stdout
-    assert _reviews(isolated / "quizzer.db") == [("s.choice.relu", 3, "correct", "b")]
+    assert _reviews(isolated / "quizzer.db") == [("s.choice.relu", 3, "correct", "1")]
 
 
 def test_nothing_due_says_when_the_next_question_is(isolated: Path) -> None:

@@ -22,36 +22,26 @@ NOTES_FIGURES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[int]]:
-    progress: list[int] = []
-    out = tmp_path_factory.mktemp("figures") / "new-dir"
-    paths = plots.write_all(out, lambda done, total, path: progress.append(done))
-    return paths, progress
-
-
-def test_write_all_writes_the_seven_figures_with_progress(
-    written: tuple[list[Path], list[int]],
+def test_write_all_writes_the_seven_figures_with_progress_each_a_real_picture(
+    tmp_path: Path,
 ) -> None:
-    paths, progress = written
-    assert [p.name for p in paths] == NOTES_FIGURES
-    assert all(p.is_file() and p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
-    assert progress == [1, 2, 3, 4, 5, 6, 7]
-
-
-@pytest.mark.parametrize("index", range(7), ids=NOTES_FIGURES)
-def test_each_png_has_a_real_size_and_is_not_blank(
-    written: tuple[list[Path], list[int]], index: int
-) -> None:
+    """One test for the seven files (drawing them is the slow part: under xdist a shared
+    fixture would draw them again on every worker that runs one of its tests)."""
     from matplotlib.image import imread
 
-    pixels = imread(written[0][index])
-    height, width = pixels.shape[:2]
-    assert width >= 1000 and height >= 400
-    rgb = pixels[..., :3]
-    not_white = np.any(rgb < 0.95, axis=-1).mean()
-    assert not_white > 0.05  # axes, curves and text cover a real part of the image
-    assert rgb.std() > 0.05
+    progress: list[int] = []
+    paths = plots.write_all(tmp_path / "new-dir", lambda done, total, path: progress.append(done))
+    assert [p.name for p in paths] == NOTES_FIGURES
+    assert progress == [1, 2, 3, 4, 5, 6, 7]
+    for path in paths:
+        assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path.name
+        pixels = imread(path)
+        height, width = pixels.shape[:2]
+        assert width >= 1000 and height >= 400, path.name
+        rgb = pixels[..., :3]
+        not_white = np.any(rgb < 0.95, axis=-1).mean()
+        assert not_white > 0.05, path.name  # axes, curves and text cover a real part of it
+        assert rgb.std() > 0.05, path.name
 
 
 @pytest.mark.parametrize(

@@ -16,13 +16,13 @@ import pytest
 from helpers import ROOT, run_quizzer
 
 pytestmark = pytest.mark.usefixtures("sample_bank")
-SAMPLE_IDS = [
+SAMPLE_IDS = [  # the curriculum: four of the first topic, then the second opens
     "s.recall.ce",
-    "s.choice.relu",
     "s.recall.kl",
-    "s.choice.bf16",
     "s.recall.chain",
     "s.recall.adamw",
+    "s.choice.relu",
+    "s.choice.bf16",
 ]
 
 
@@ -98,7 +98,9 @@ def test_kill_9_after_three_ratings_keeps_them_and_the_next_start_resumes(
     assert _reviewed(db) == SAMPLE_IDS[:3]
     resumed = run_quizzer("drill", "--plain", input="\n4\n" * 3)
     assert resumed.returncode == 0, resumed.stderr
-    assert resumed.stdout.startswith(f"[1/3] Sample choice · {SAMPLE_IDS[3]}")
+    assert resumed.stdout.startswith(
+        f"[3 new · 0 learning · 0 review] Sample recall · {SAMPLE_IDS[3]}"
+    )
     assert "Session over: 3 reviews saved." in resumed.stdout
     assert _reviewed(db) == SAMPLE_IDS
 

@@ -15,6 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizzer.bank.curriculum import (
+    TOPICS_FILE,
+    introduction_order,
+    ordered_topics,
+    read_topics_file,
+)
 from quizzer.bank.schema import Question
 from quizzer.bank.yaml_limits import MAX_FILE_BYTES, LimitExceeded, check_limits
 from quizzer.safe_text import clean, clip
@@ -23,7 +29,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from pydantic_core import ErrorDetails
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 MESSAGE_LIMIT = 400
 
 
@@ -55,14 +61,21 @@ class Bank:
     questions: dict[str, Question] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     errors: list[BankError] = field(default_factory=list)
+    declared_topics: list[str] = field(default_factory=list)
 
     def source(self, qid: str) -> Source:
         """Where question ``qid`` is defined."""
         return self.sources[qid]
 
     def topics(self) -> list[str]:
-        """The topics in bank order, each once."""
-        return list(dict.fromkeys(q.topic for q in self.questions.values()))
+        """The topics in study order (as ``topics.txt`` declares, then bank order), each once."""
+        return ordered_topics(self.declared_topics, self.questions.values())
+
+    def curriculum(self, topics: Sequence[str] | None = None) -> list[str]:
+        """The question ids of ``topics`` (default: all; names as :meth:`select_topics`
+        reads them) in the order new questions are introduced."""
+        questions = self.questions.values() if topics is None else self.select_topics(topics)
+        return introduction_order(questions, self.topics())
 
     def demo_path(self, qid: str) -> Path | None:
         """The question's demo snippet, resolved against its bank directory."""
@@ -77,6 +90,12 @@ class Bank:
         want = topic.casefold()
         exact = [q for q in qs if q.topic.casefold() == want]
         return exact or [q for q in qs if q.topic.casefold().startswith(want)]
+
+    def select_topics(self, topics: Sequence[str]) -> list[Question]:
+        """Questions of any of ``topics`` (each read as :meth:`select` reads one), in bank
+        order."""
+        chosen = {q.id for topic in topics for q in self.select(topic)}
+        return [q for q in self.questions.values() if q.id in chosen]
 
 
 class _LineDict(dict[Any, Any]):
@@ -281,10 +300,13 @@ def load_bank(dirs: Iterable[Path], cache: Path | None = None) -> Bank:
 
 
 def _load_dirs(bank: Bank, dirs: Iterable[Path], cache: Path | None) -> None:
+    topic_files: list[Path] = []
     for directory in dirs:
         if not directory.is_dir():
             bank.errors.append(BankError(directory, 0, "bank directory does not exist"))
             continue
+        if (directory / TOPICS_FILE).is_file():
+            topic_files.append(directory / TOPICS_FILE)
         for path in bank_files(directory):
             questions, errors = _cached_parse(path, cache)
             bank.errors.extend(errors)
@@ -307,3 +329,17 @@ def _load_dirs(bank: Bank, dirs: Iterable[Path], cache: Path | None) -> None:
                     continue
                 bank.questions[question.id] = question
                 bank.sources[question.id] = Source(path, line, directory)
+    _read_topic_order(bank, topic_files)
+
+
+def _read_topic_order(bank: Bank, paths: Iterable[Path]) -> None:
+    """Collect the declared topic order; a topic without questions is reported at its line."""
+    present = {q.topic.casefold() for q in bank.questions.values()}
+    for path in paths:
+        topics, problems = read_topics_file(path)
+        for name, line in topics:
+            if name.casefold() in present:
+                bank.declared_topics.append(name)
+            else:
+                problems.append((line, f"topic {name!r} has no questions"))
+        bank.errors.extend(BankError(path, line, message) for line, message in sorted(problems))

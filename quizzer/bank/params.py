@@ -28,6 +28,20 @@ def draw_one(spec: ParamSpec, rng: random.Random) -> float:
     return round(value, _decimals(spec.step) + max(0, _decimals(lo)))
 
 
+def grid(spec: ParamSpec, limit: int) -> list[float] | None:
+    """Every value ``spec`` can draw, in order, or None when there are more than ``limit``."""
+    if spec.choices is not None:
+        values = list(dict.fromkeys(spec.choices))
+        return values if len(values) <= limit else None
+    assert spec.range is not None and spec.step is not None  # guaranteed by the schema
+    lo, hi = spec.range
+    steps = round((hi - lo) / spec.step + 1e-9)
+    if steps + 1 > limit:
+        return None
+    digits = _decimals(spec.step) + max(0, _decimals(lo))
+    return [round(lo + spec.step * i, digits) for i in range(steps + 1)]
+
+
 def draw(question: Question, seed: int) -> dict[str, float]:
     """The question's parameter values for ``seed`` (empty when it has none)."""
     rng = random.Random(f"{question.id}:{seed}")

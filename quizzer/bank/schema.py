@@ -87,6 +87,31 @@ class Question(BaseModel):
     """The curve drawn in the terminal under the answer (e.g. ``relu``: ReLU and its
     derivative); none when absent."""
     tags: list[str] = Field(default_factory=list)
+    # A matrix of expressions over the params that the prompt presents as a covariance (or
+    # another positive semi-definite matrix); ``quizzer bank check`` verifies every draw.
+    psd: list[list[str]] | None = None
+
+    @field_validator("psd", mode="before")
+    @classmethod
+    def _psd_entries_to_text(cls, v: object) -> object:
+        if isinstance(v, list):
+            return [
+                [
+                    str(x) if isinstance(x, int | float) and not isinstance(x, bool) else x
+                    for x in row
+                ]
+                if isinstance(row, list)
+                else row
+                for row in v
+            ]
+        return v
+
+    @field_validator("psd")
+    @classmethod
+    def _psd_is_square(cls, v: list[list[str]] | None) -> list[list[str]] | None:
+        if v is not None and (not v or any(len(row) != len(v) for row in v)):
+            raise ValueError("psd must be a non-empty square matrix (a list of equal rows)")
+        return v
 
     @field_validator("id")
     @classmethod

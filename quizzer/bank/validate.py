@@ -2,12 +2,17 @@
 
 ``validate_bank`` runs each question's own reference answer through the checker (it must be
 graded correct for several seeds), each predicted mistake (it must NOT be graded correct),
-and checks demos, parameter names and choice options. Every problem names ``file:line``
-and the question id, so ``quizzer bank check`` can print it as one clear line.
+and checks demos, parameter names, choice
+options, that a numeric prompt states the precision its tolerance grades
+(:mod:`quizzer.bank.precision`), and that a matrix declared ``psd`` is positive
+semi-definite at every draw. Options whose correct answer is much longer than the
+distractors give a *warning*, which does not fail the check. Every problem names
+``file:line`` and the question id, so ``quizzer bank check`` can print it as one clear line.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -15,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizzer.bank.params import draw, placeholders
+from quizzer.bank.params import draw, grid, placeholders
+from quizzer.bank.precision import precision_problems
 from quizzer.check.spec import AnswerSpec, ChoiceSpec, DerivationSpec
 from quizzer.model import option_letter
 from quizzer.safe_text import clean, clip, has_unsafe
@@ -24,9 +30,26 @@ if TYPE_CHECKING:
     from quizzer.bank.loader import Bank
     from quizzer.bank.schema import Question
 
-__all__ = ["DEFAULT_SEEDS", "Problem", "validate_bank", "validate_question"]
+__all__ = [
+    "DEFAULT_SEEDS",
+    "OPTION_LENGTH_RATIO",
+    "Problem",
+    "option_length_ratio",
+    "validate_bank",
+    "validate_question",
+]
 
 DEFAULT_SEEDS = (0, 1, 2, 3, 4)
+# Warn when the correct options are on average this much longer than the distractors: a
+# learner who picks the longest option should not score.
+OPTION_LENGTH_RATIO = 1.25
+# Every parameter combination is checked for a psd matrix when there are at most this many;
+# otherwise this many seeded draws.
+_PSD_DRAWS = 2000
+# An option that is itself a number or one letter collides with choosing by number/letter.
+_BARE_CHOICE = re.compile(r"^\s*([+-]?(\d+\.?\d*|\.\d+)|[A-Za-z])\s*$")
+_DEFINITE = re.compile(r"positive[ -]definite", re.I)
+_CLAIMS_PSD = re.compile(r"covarian|positive[ -](semi-?)?definite|\bpsd\b", re.I)
 
 _IDENT = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)")
 # LaTeX groups such as \mathrm{softmax} or D_{KL} are not parameter placeholders.
@@ -41,9 +64,11 @@ class Problem:
     line: int
     qid: str
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return clean(f"{self.path}:{self.line}: {self.qid}: {clip(self.message, 400)}")
+        level = "warning: " if self.warning else ""
+        return clean(f"{self.path}:{self.line}: {self.qid}: {level}{clip(self.message, 400)}")
 
 
 def _known_names() -> frozenset[str]:
@@ -80,8 +105,8 @@ def validate_question(
     """Every problem of one question (see module docstring)."""
     problems: list[Problem] = []
 
-    def report(message: str) -> None:
-        problems.append(Problem(path, line, question.id, message))
+    def report(message: str, warning: bool = False) -> None:
+        problems.append(Problem(path, line, question.id, message, warning))
 
     spec = question.answer
     declared = set(question.params)
@@ -92,13 +117,23 @@ def validate_question(
             "act on it (quizzer shows it escaped); remove it"
         )
 
-    # demo file
+    # demo file (the loader already refuses a path that leaves the bank directory)
     if (
         question.demo is not None
         and bank_dir is not None
         and not (bank_dir / question.demo).is_file()
     ):
         report(f"demo file {question.demo} does not exist (relative to {bank_dir})")
+
+    # a matrix the prompt presents as a covariance must be one at every draw
+    if question.psd is not None:
+        for message in _psd_problems(question):
+            report(message)
+    elif question.params and _CLAIMS_PSD.search(question.prompt):
+        report(
+            "the prompt speaks of a covariance or definite matrix built from drawn params: "
+            "declare it as psd: [[...]] so every draw is checked"
+        )
 
     # params referenced in the prompt and in the reference answer
     for name in sorted(placeholders(_MATH_SPAN.sub("", question.prompt)) - declared):
@@ -127,6 +162,24 @@ def validate_question(
             report(f"correct answer {c!r} is not one of the options")
         if len(set(spec.options)) != len(spec.options):
             report("options repeat")
+        for option in spec.options:
+            if _BARE_CHOICE.match(option):
+                report(
+                    f"option {option!r} reads as choosing by letter or number; "
+                    "write it in words (e.g. 'zero: ...')"
+                )
+        ratio = option_length_ratio(spec.options, spec.correct_set)
+        if ratio > OPTION_LENGTH_RATIO:
+            report(
+                f"the correct option is {ratio:.1f}x as long as the average distractor; "
+                "make the distractors as specific and as long",
+                warning=True,
+            )
+
+    # numeric and vector: the prompt states the precision the tolerance grades
+    if spec.kind in ("numeric", "vector"):
+        for message in precision_problems(spec, question.prompt, _references(question, seeds)):
+            report(message)
 
     if spec.kind == "recall":
         if question.mistakes:
@@ -138,6 +191,71 @@ def validate_question(
     except Exception as error:  # a CheckError or a bug: report, never crash the whole run
         report(f"checker failed: {type(error).__name__}: {error}")
     return problems
+
+
+def option_length_ratio(options: list[str], correct: Iterable[str]) -> float:
+    """Mean length of the correct options over the mean length of the distractors."""
+    chosen = set(correct)
+    right = [len(o) for o in options if o in chosen]
+    wrong = [len(o) for o in options if o not in chosen]
+    if not right or not wrong:
+        return 1.0
+    return (sum(right) / len(right)) / max(sum(wrong) / len(wrong), 1.0)
+
+
+def _references(question: Question, seeds: Iterable[int]) -> list[list[float]]:
+    """The numeric reference value(s) at each seed's draw; draws that fail are skipped (the
+    grading check reports them)."""
+    from quizzer.check import CheckError, reference_value
+
+    values: list[list[float]] = []
+    for params in _seeds(question, seeds):
+        try:
+            ref = reference_value(question.answer, params)
+        except CheckError:
+            continue
+        values.append(list(ref) if isinstance(ref, list) else [ref])
+    return values
+
+
+def _all_draws(question: Question) -> Iterable[dict[str, float]]:
+    """Every parameter combination when there are few, else many seeded draws."""
+    names = sorted(question.params)
+    grids = [grid(question.params[name], _PSD_DRAWS) for name in names]
+    if any(g is None for g in grids) or math.prod(len(g or ()) for g in grids) > _PSD_DRAWS:
+        return (draw(question, seed) for seed in range(_PSD_DRAWS))
+    combos = itertools.product(*(g or () for g in grids))
+    return (dict(zip(names, combo, strict=True)) for combo in combos)
+
+
+def _psd_problems(question: Question) -> list[str]:
+    """The first draw (if any) at which the declared ``psd`` matrix is not symmetric PSD (or
+    not positive definite when the prompt says so)."""
+    import numpy as np
+
+    from quizzer.check import CheckError, reference_value
+
+    assert question.psd is not None
+    flat = [entry for row in question.psd for entry in row]
+    n = len(question.psd)
+    definite = bool(_DEFINITE.search(question.prompt))
+    for params in _all_draws(question):
+        try:
+            values = reference_value({"kind": "vector", "value": flat}, params)
+        except CheckError as error:
+            return [f"psd matrix cannot be evaluated with {params}: {error}"]
+        matrix = np.array(values, dtype=float).reshape(n, n)
+        scale = max(float(np.abs(matrix).max()), 1e-300)
+        if not np.allclose(matrix, matrix.T, rtol=0, atol=1e-12 * scale):
+            return [f"psd matrix is not symmetric with {params}: {matrix.tolist()}"]
+        lowest = float(np.linalg.eigvalsh(matrix).min())
+        if lowest < -1e-12 * scale or (definite and lowest <= 1e-12 * scale):
+            what = "positive definite" if definite else "positive semi-definite"
+            return [
+                f"psd matrix is not {what} with {params}: {matrix.tolist()} has eigenvalue "
+                f"{lowest:.4g}"
+            ]
+    return []
 
 
 def _control_characters(value: object, where: str = "") -> Iterable[tuple[str, str]]:

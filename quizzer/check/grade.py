@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -12,6 +11,7 @@ import sympy
 from pydantic import BaseModel
 
 from quizzer.check.build import read, symbol
+from quizzer.check.choice import read_choice
 from quizzer.check.equivalence import Equivalence, Point, compare_expressions
 from quizzer.check.evaluate import FloatFunction, compile_float, render
 from quizzer.check.feedback import (
@@ -417,39 +417,7 @@ def _grade_choice(spec: ChoiceSpec, answer: str, mistakes: Mistakes) -> Verdict:
 
 
 def _read_choice(spec: ChoiceSpec, answer: str) -> set[int]:
-    """The selected option indices; AnswerError for anything out of range or unknown."""
-    normalized = {" ".join(o.lower().split()): i for i, o in enumerate(spec.options)}
-    whole = " ".join(answer.lower().split())
-    if whole in normalized:
-        return {normalized[whole]}
-    if not whole:
-        raise AnswerError("the answer is empty: pick an option")
-    # several option texts, one per line or separated by ";" (texts may contain commas)
-    texts = [" ".join(p.split()) for p in re.split(r"[;\n]", answer.lower()) if p.strip()]
-    if len(texts) > 1 and all(t in normalized for t in texts):
-        return {normalized[t] for t in texts}
-    parts = [p.strip() for p in re.split(r"[,;]|\band\b", whole) if p.strip()]
-    if len(parts) == 1 and re.fullmatch(r"(?:[a-z]|\d+)(?:\s+(?:[a-z]|\d+))+", parts[0]):
-        parts = parts[0].split()
-    last = _letters({len(spec.options) - 1})
-    selected = set()
-    for part in parts:
-        token = re.sub(r"^[(\s]+|[).\s]+$", "", part)
-        if token in normalized:
-            selected.add(normalized[token])
-        elif re.fullmatch(r"[a-z]", token):
-            index = ord(token) - ord("a")
-            if index >= len(spec.options):
-                raise AnswerError(f"there is no option {token} (choose a–{last})")
-            selected.add(index)
-        elif token.isdigit():
-            index = int(token) - 1
-            if not 0 <= index < len(spec.options):
-                raise AnswerError(f"there is no option {token} (choose 1–{len(spec.options)})")
-            selected.add(index)
-        else:
-            raise AnswerError(f"{part!r} is not one of the options (choose a–{last})")
-    return selected
+    return read_choice(spec.options, answer)
 
 
 def _letters(indices: set[int]) -> str:

@@ -66,11 +66,14 @@ class VectorSpec(_Spec):
 
 
 class ChoiceSpec(_Spec):
-    """Pick one or more options; graded exactly."""
+    """Pick one or more options; graded exactly. The drill shows the options in an order
+    drawn from each review's seed unless ``shuffle`` is false (an order that matters, such
+    as "all of the above" last)."""
 
     kind: Literal["choice"] = "choice"
     options: list[str] = Field(min_length=2)
     correct: str | list[str]
+    shuffle: bool = True
 
     @property
     def correct_set(self) -> frozenset[str]:

@@ -1,9 +1,10 @@
 """The due queue: what to study now, following Anki's rules.
 
 Learning cards due within the learn-ahead window come first, then review cards due before
-the next day rollover (up to the daily review limit), then new questions in bank order up to
-the daily new limit. Cards are read along the (state, due) index and the read stops as
-soon as the limits are met, so the cost does not grow with the size of the collection.
+the next day rollover (up to the daily review limit), then new questions in the order given
+(the bank's curriculum) up to the daily new limit. Cards are read along the (state, due)
+index and the read stops as soon as the limits are met, so the cost does not grow with the
+size of the collection.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from quizzer.clock import day_start, next_day_start, to_ms
@@ -19,15 +21,40 @@ from quizzer.model import State
 from quizzer.store.db import Store
 
 
+@dataclass(frozen=True)
+class Due:
+    """What is due now, by kind, each list in the order it is studied."""
+
+    learning: list[str]
+    review: list[str]
+    new: list[str]
+
+    @property
+    def ids(self) -> list[str]:
+        """Learning first, then reviews, then new questions."""
+        return self.learning + self.review + self.new
+
+
 def build_queue(
     store: Store,
     question_ids: Collection[str],
     now: datetime,
     settings: Settings,
 ) -> list[str]:
-    """The question ids to study now, among ``question_ids`` (the bank, maybe one topic; each
-    id once, in bank order). A set-like collection, such as the bank's ``questions.keys()``,
-    is used as it is; anything else is copied into a set for the membership tests.
+    """The question ids to study now, in study order (see :func:`due_now`)."""
+    return due_now(store, question_ids, now, settings).ids
+
+
+def due_now(
+    store: Store,
+    question_ids: Collection[str],
+    now: datetime,
+    settings: Settings,
+) -> Due:
+    """What to study now among ``question_ids`` (the bank, maybe some topics; each id once,
+    new ones introduced in this order). A set-like collection, such as the bank's
+    ``questions.keys()``, is used as it is; anything else is copied into a set for the
+    membership tests.
 
     Questions with history that are no longer in the bank are left out, their history kept.
     """
@@ -65,7 +92,7 @@ def build_queue(
         if len(fresh) < new_budget and len(head) < len(question_ids):
             seen = store.seen_ids()
             fresh = list(itertools.islice((q for q in question_ids if q not in seen), new_budget))
-    return learning + reviews + fresh
+    return Due(learning, reviews, fresh)
 
 
 def ahead_queue(store: Store, question_ids: Sequence[str], count: int) -> list[str]:
@@ -78,3 +105,9 @@ def ahead_queue(store: Store, question_ids: Sequence[str], count: int) -> list[s
             if len(ahead) == count:
                 break
     return ahead
+
+
+def unseen(store: Store, question_ids: Sequence[str], count: int) -> list[str]:
+    """The first ``count`` of ``question_ids`` never reviewed (for studying more new today)."""
+    seen = store.seen_ids()
+    return list(itertools.islice((q for q in question_ids if q not in seen), count))

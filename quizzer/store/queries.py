@@ -20,6 +20,14 @@ BUCKET_MS = 15 * 60 * 1000
 a 15-minute boundary, so a study day is an exact sum of buckets."""
 
 
+class DueCard(NamedTuple):
+    """A reviewed card in the due queue's index order."""
+
+    question_id: str
+    state: int
+    due: int
+
+
 class CardSums(NamedTuple):
     """Non-cram reviews of one card: how many, how many passed (rated above Again), and
     the time spent answering them."""
@@ -92,7 +100,7 @@ def _iso(column: str) -> str:
     return f"strftime('%Y-%m-%dT%H:%M:%fZ', {column} / 1000.0, 'unixepoch')"
 
 
-def _named(cursor: sqlite3.Cursor, row_type: type[tuple[object, ...]]) -> sqlite3.Cursor:
+def named_rows(cursor: sqlite3.Cursor, row_type: type[tuple[object, ...]]) -> sqlite3.Cursor:
     """Make ``cursor`` return ``row_type`` rows (its fields are the selected columns)."""
     make = row_type._make  # type: ignore[attr-defined]
     cursor.row_factory = lambda _cursor, row: make(row)
@@ -132,7 +140,7 @@ class Queries:
         cursor = self._conn.execute(
             "SELECT card_id, reviews, passed, duration_ms FROM stats_cards WHERE reviews > 0"
         )
-        return list(_named(cursor, CardSums))
+        return list(named_rows(cursor, CardSums))
 
     def card_sums_outside(self, start_ms: int, end_ms: int) -> list[CardSums]:
         """Per card, the non-cram reviews before ``start_ms`` or from ``end_ms`` on."""
@@ -141,7 +149,7 @@ class Queries:
             "WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY +card_id",
             (start_ms, end_ms),
         )
-        return list(_named(cursor, CardSums))
+        return list(named_rows(cursor, CardSums))
 
     def card_sums_since(self, cuts: Sequence[int], end_ms: int) -> list[tuple[int, ...]]:
         """One pass over the non-cram reviews in [min(cuts), end_ms): per card, ``(card_id,
@@ -192,7 +200,7 @@ class Queries:
             "ORDER BY lapses DESC, difficulty DESC, question_id LIMIT ?",
             (limit,),
         )
-        return list(_named(cursor, LapsedCard))
+        return list(named_rows(cursor, LapsedCard))
 
     # -- browse and optimize -------------------------------------------------------------
 
@@ -204,7 +212,7 @@ class Queries:
             "ORDER BY r.id",
             (question_id,),
         )
-        return [row._replace(cram=bool(row.cram)) for row in _named(cursor, PastReview)]
+        return [row._replace(cram=bool(row.cram)) for row in named_rows(cursor, PastReview)]
 
     def review_log(self) -> list[LoggedReview]:
         """Every non-cram review, in the order they were recorded."""
@@ -212,7 +220,7 @@ class Queries:
             "SELECT card_id, rating, reviewed_at, duration_ms FROM reviews WHERE NOT cram "
             "ORDER BY id"
         )
-        return list(_named(cursor, LoggedReview))
+        return list(named_rows(cursor, LoggedReview))
 
     # -- export --------------------------------------------------------------------------
 
@@ -237,7 +245,7 @@ class Queries:
             "ORDER BY id",
             args,
         )
-        _named(cursor, ExportedReview)
+        named_rows(cursor, ExportedReview)
         while rows := cursor.fetchmany(batch):
             yield rows
 
@@ -247,4 +255,4 @@ class Queries:
             f"SELECT question_id, state, {_iso('due')}, {_iso('last_review')}, stability, "
             "difficulty, reps, lapses FROM cards ORDER BY question_id"
         )
-        return iter(_named(cursor, ExportedCard))
+        return iter(named_rows(cursor, ExportedCard))

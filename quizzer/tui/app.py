@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,6 +15,9 @@ from textual.screen import Screen
 from quizzer.context import Context, DrillOptions
 from quizzer.errors import QuizzerError, format_error
 from quizzer.workspace import Workspace
+
+if TYPE_CHECKING:
+    from quizzer.tui.screens.drill import DrillScreen
 
 
 class QuizzerApp(App[None]):
@@ -34,6 +40,8 @@ class QuizzerApp(App[None]):
         self.options = options or DrillOptions()
         self.context: Context | None = None
         """Opened on mount; None until then, or when opening failed."""
+        self.drill: DrillScreen | None = None
+        """The drill screen, once the context is open."""
 
     def on_mount(self) -> None:
         from rich.text import Text
@@ -52,7 +60,30 @@ class QuizzerApp(App[None]):
             self.notify(
                 clean(error), title="Bank problem (skipped)", severity="warning", markup=False
             )
-        self.push_screen(DrillScreen(session))
+        self.drill = DrillScreen(session)
+        self.push_screen(self.drill)
+        self.backup_notice()
+
+    @work(thread=True, group="backup-notice")
+    def backup_notice(self) -> None:
+        """Once today's automatic backup has run, say so if it found the database damaged
+        (the notice names the newest good backup; it is shown once)."""
+        from quizzer.safe_text import clean
+        from quizzer.store.backup import pending_notice, wait_daily
+
+        if self.context is None:
+            return
+        path = self.context.store.path
+        wait_daily(path)
+        if (notice := pending_notice(path)) is not None:
+            self.call_from_thread(
+                self.notify,
+                clean(notice),
+                title="Database damaged",
+                severity="error",
+                timeout=60,
+                markup=False,
+            )
 
     def on_unmount(self) -> None:
         if self.context is not None:
@@ -65,6 +96,7 @@ class QuizzerApp(App[None]):
         yield SystemCommand(
             "Browse", "All questions; history, try, cram a topic (b)", self.action_browse
         )
+        yield SystemCommand("Topics", "Choose the topics to study", self.action_topics)
         yield SystemCommand(
             "Settings", "Retention, daily limits, rollover hour (,)", self.action_settings
         )
@@ -89,6 +121,21 @@ class QuizzerApp(App[None]):
 
         if self.context is not None and not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen(self.context))
+
+    def action_topics(self) -> None:
+        """Pick the topics to study; the drill starts again on them."""
+        from quizzer.tui.screens.topics import TopicPicker
+
+        if self.context is None or self.drill is None or isinstance(self.screen, TopicPicker):
+            return
+        drill = self.drill
+        chosen = drill.session.topics
+
+        def picked(topics: tuple[str, ...] | None) -> None:
+            if topics is not None:
+                drill.restart(replace(drill.session.options, topic=topics))
+
+        self.push_screen(TopicPicker(self.context.bank, chosen, first_run=False), picked)
 
     def action_help(self) -> None:
         """Show the keys (or close the help when it is open)."""

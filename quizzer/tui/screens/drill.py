@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 
 from rich.text import Text
 from textual import work
@@ -11,18 +10,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, Static
 
 from quizzer.bank.render import render_math
 from quizzer.check.verdict import LineMark
+from quizzer.context import DrillOptions
 from quizzer.model import Rating, Status, option_letter
+from quizzer.plain import feedback_lines, format_summary, option_marks
 from quizzer.presentation import status_colour, status_text
 from quizzer.safe_text import clean, text
-from quizzer.session import DrillSession, Result, model_derivation
+from quizzer.session import (
+    Check,
+    DrillSession,
+    Exercise,
+    Graded,
+    Kind,
+    Mode,
+    Result,
+    model_derivation,
+    run_check,
+)
 from quizzer.store.db import StoreError
 from quizzer.tui.widgets.derivation import DerivationInput, DerivationLines
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.rich_text import MarkdownView
+
+COUNT_STYLE = {Kind.NEW: "#4a9eff", Kind.LEARNING: "#ef5350", Kind.REVIEW: "#4caf50"}
+"""Anki's colours for the new (blue), learning (red) and review (green) counts, light enough
+to read on a dark background."""
+MORE_NEW = 10
+"""How many more new questions "study more new" queues."""
 
 
 class AnswerInput(Input):
@@ -46,19 +63,23 @@ class DrillScreen(Screen[None]):
         Binding("ctrl+t", "hint", "Hint"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("a", "study_ahead", "Study ahead"),
+        Binding("n", "study_more_new", f"{MORE_NEW} more new"),
     ]
 
     def __init__(self, session: DrillSession) -> None:
         super().__init__()
         self.session = session
-        self.mode = "answering"  # answering -> checking -> rating; or "idle" when nothing is left
         self.hints_shown: list[Text] = []
+
+    @property
+    def mode(self) -> Mode:
+        """The session's mode: the screen keeps no state of its own about the question."""
+        return self.session.mode
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("", id="topic")
             yield Label("", id="count")
-            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
         with VerticalScroll(id="body"):
             yield MarkdownView(id="prompt")
             yield Static("", id="options")
@@ -81,6 +102,13 @@ class DrillScreen(Screen[None]):
         # After the first paint, never competing with it for the CPU.
         self.call_after_refresh(self.set_timer, 0.3, self.warm_checker)
 
+    def restart(self, options: DrillOptions) -> None:
+        """Start a new session with ``options`` (other topics), dropping the question in
+        hand; every rated review is already stored."""
+        self.session.cancel()
+        self.session = DrillSession(self.session.context, options)
+        self.show_next()
+
     def warm_checker(self) -> None:
         """Start the checking worker (it imports sympy) once the first question is on screen,
         so the first answer is graded without that wait. A daemon thread, not a Textual
@@ -92,23 +120,22 @@ class DrillScreen(Screen[None]):
     # -- showing -------------------------------------------------------------------------
 
     def show_next(self) -> None:
-        """Show the next question, or the end-of-session message."""
+        """Show the next question (as it was, if undo put it aside), or the summary."""
         exercise = self.session.next()
         self._update_progress()
         if exercise is None:
             self._show_idle()
             return
-        self.mode = "answering"
         q = exercise.question
         self.query_one("#topic", Label).update(
             Text.assemble(text(q.topic), " · ", text(q.id, "dim"))
         )
         self.query_one("#prompt", MarkdownView).show(render_math(exercise.prompt))
         options = Text()
-        if q.answer.kind == "choice":
+        if exercise.options:
             options = Text("\n").join(
                 Text.assemble("  ", (f"{option_letter(i)})", "bold"), " ", text(render_math(o)))
-                for i, o in enumerate(q.answer.options)
+                for i, o in enumerate(exercise.options)
             )
         elif q.kind == "recall":
             options = Text(
@@ -126,20 +153,24 @@ class DrillScreen(Screen[None]):
                 self.query_one(widget_id).display = True
         answer = self.query_one("#answer", Input)
         answer.disabled = False
-        answer.value = ""
         derivation = self.query_one(DerivationInput)
         derivation.display = answer.display = False
         if q.kind == "derivation":
             derivation.display = True
             derivation.reset()
-            derivation.lines.focus()
+            derivation.lines.disabled = False
+            if self.session.answer:
+                derivation.lines.text = self.session.answer
         else:
             answer.display = True
-            answer.focus()
+            answer.value = self.session.answer
+        if self.session.result is not None:  # an answer graded before an undo, kept
+            self._show_result(exercise, self.session.result)
+            return
+        (derivation.lines if q.kind == "derivation" else answer).focus()
         self.refresh_bindings()
 
     def _show_idle(self) -> None:
-        self.mode = "idle"
         for widget_id in (
             "#prompt",
             "#options",
@@ -152,27 +183,43 @@ class DrillScreen(Screen[None]):
             self.query_one(widget_id).display = False
         self._set("#ratings", "")
         self.query_one("#topic", Label).update("")
-        due = self.session.next_due()
-        if self.session.done:
-            head = f"Session complete: {self.session.done} reviewed, all saved."
+        summary = self.session.summary()
+        if summary.reviewed:
+            head = f"Session complete: {summary.reviewed} reviewed, all saved."
         else:
             head = "Nothing is due right now."
-        when = (
-            f"The next question is due {_when(due)}."
-            if due
-            else f"New questions unlock {_when(self.session.next_day())}."
-        )
+        lines = format_summary(summary)
+        if summary.reviewed:
+            accuracy = summary.accuracy or 0.0
+            lines[0] = (
+                f"Accuracy {accuracy:.0%} ({summary.correct}/{summary.reviewed}) · "
+                f"{summary.again} Again · time {_duration(summary.seconds)}"
+            )
+        actions = []
+        if summary.new_left:
+            actions.append(f"n study {min(MORE_NEW, summary.new_left)} more new today")
+        actions += ["a study ahead", "Ctrl+Q quit"]
         idle = self.query_one("#idle", Static)
         idle.update(
-            f"[b]{head}[/b]\n\n{when}\n\nPress [b]a[/b] to study ahead, [b]Ctrl+Q[/b] to quit."
+            Text.assemble(
+                (head, "bold"), "\n\n", text("\n".join(lines)), "\n\n", " · ".join(actions)
+            )
         )
         idle.display = True
         self.refresh_bindings()
 
     def _update_progress(self) -> None:
-        done, total = self.session.done, self.session.total
-        self.query_one("#count", Label).update(f"{done} / {total}")
-        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+        counts = self.session.counts()
+        current = self.session.current_kind
+        parts = []
+        for kind, number in (
+            (Kind.NEW, counts.new),
+            (Kind.LEARNING, counts.learning),
+            (Kind.REVIEW, counts.review),
+        ):
+            style = COUNT_STYLE[kind] + (" underline" if kind is current else "")
+            parts.append(Text(f"{number} {kind.value}", style))
+        self.query_one("#count", Label).update(Text(" · ").join(parts))
 
     def _set(self, selector: str, content: str | Text) -> None:
         """Show ``content``: a ``str`` is this module's own markup, bank or user text comes
@@ -184,23 +231,18 @@ class DrillScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         exercise = self.session.current
         if (
-            self.mode != "answering"
+            self.mode is not Mode.ANSWERING
             or exercise is None
-            or exercise.question.kind
-            in (
-                "recall",
-                "choice",
-            )
+            or exercise.question.kind in ("recall", "choice")
         ):
             return
-        self.live_preview(event.value)
+        self.live_preview(exercise, event.value)
 
     @work(thread=True, exclusive=True, group="preview")
-    def live_preview(self, answer: str) -> None:
+    def live_preview(self, exercise: Exercise, answer: str) -> None:
         """Show how the answer is read, while typing (parsing only; nothing is graded)."""
-        exercise = self.session.current
-        if exercise is None or not answer.strip():
-            self.app.call_from_thread(self._set, "#preview", "")
+        if not answer.strip():
+            self.app.call_from_thread(self._show_preview, exercise, "")
             return
         from quizzer.check import preview
 
@@ -210,31 +252,40 @@ class DrillScreen(Screen[None]):
             if verdict.status in ("invalid", "timeout")
             else Text.assemble(("read as: ", "dim"), text(verdict.interpreted or answer))
         )
-        if self.mode == "answering":
-            self.app.call_from_thread(self._set, "#preview", line)
+        self.app.call_from_thread(self._show_preview, exercise, line)
+
+    def _show_preview(self, exercise: Exercise, line: str | Text) -> None:
+        if self.mode is Mode.ANSWERING and self.session.current is exercise:
+            self._set("#preview", line)
 
     def on_text_area_changed(self, event: DerivationLines.Changed) -> None:
-        if self.mode == "answering" and isinstance(event.text_area, DerivationLines):
-            self.derivation_preview(event.text_area.text)
+        exercise = self.session.current
+        if (
+            self.mode is Mode.ANSWERING
+            and exercise is not None
+            and isinstance(event.text_area, DerivationLines)
+        ):
+            self.derivation_preview(exercise, event.text_area.text)
 
     @work(thread=True, exclusive=True, group="preview")
-    def derivation_preview(self, typed: str) -> None:
+    def derivation_preview(self, exercise: Exercise, typed: str) -> None:
         """Show how each line of a derivation is read, beside it (nothing is graded)."""
-        exercise = self.session.current
-        if exercise is None:
-            return
         from quizzer.check import preview
 
         marks = (
             preview(exercise.question.answer, typed, exercise.params).lines if typed.strip() else ()
         )
-        self.app.call_from_thread(self._show_readings, typed, marks)
+        self.app.call_from_thread(self._show_readings, exercise, typed, marks)
 
-    def _show_readings(self, typed: str, marks: tuple[LineMark, ...]) -> None:
+    def _show_readings(self, exercise: Exercise, typed: str, marks: tuple[LineMark, ...]) -> None:
         # on the UI thread: a reading that arrives after the lines were checked, or for
         # text that has changed since, must not replace what is on screen
         derivation = self.query_one(DerivationInput)
-        if self.mode == "answering" and derivation.lines.text == typed:
+        if (
+            self.mode is Mode.ANSWERING
+            and self.session.current is exercise
+            and derivation.lines.text == typed
+        ):
             derivation.show_marks(marks)
 
     def on_derivation_lines_submitted(self, event: DerivationLines.Submitted) -> None:
@@ -244,45 +295,48 @@ class DrillScreen(Screen[None]):
         self._submit(event.value)
 
     def _submit(self, answer: str) -> None:
-        if self.mode != "answering":
+        if self.mode is not Mode.ANSWERING:
             return
-        self.mode = "checking"
         self._set("#preview", "[dim]checking…[/]")
-        self.grade(answer)
+        self.grade(self.session.submit(answer))
 
-    @work(thread=True, exclusive=True, group="grade")
-    def grade(self, answer: str) -> None:
-        """Grade off the UI thread: the first check of a session imports sympy."""
-        result = self.session.grade(answer)
+    @work(thread=True, group="grade")
+    def grade(self, check: Check) -> None:
+        """Check off the UI thread (the first check of a session imports sympy). Only the
+        pure checker runs here; the session takes the verdict back on the UI thread."""
+        graded = run_check(check)
         plot = None
-        if not result.retry and (exercise := self.session.current) is not None:
+        if graded.verdict.status is not Status.INVALID:
             from quizzer.demos.terminal_plot import terminal_plot
 
-            plot = terminal_plot(exercise.question.plot, width=72, height=10)
-        self.app.call_from_thread(self._show_result, result, plot)
+            plot = terminal_plot(check.exercise.question.plot, width=72, height=10)
+        self.app.call_from_thread(self._checked, check, graded, plot)
 
-    def _show_result(self, result: Result, plot: str | None = None) -> None:
+    def _checked(self, check: Check, graded: Graded, plot: str | None) -> None:
+        result = self.session.accept(check, graded)
+        if result is None:  # cancelled by undo: the question in hand is another one
+            return
         if result.retry:
-            self.mode = "answering"
             self._set(
                 "#preview", Text.assemble(text(result.feedback, "red"), (" (try again)", "dim"))
             )
             derivation = self.query_one(DerivationInput)
             (derivation.lines if derivation.display else self.query_one("#answer", Input)).focus()
             return
-        self.mode = "rating"
-        exercise = self.session.current
-        assert exercise is not None
+        self._show_result(check.exercise, result, plot)
+
+    def _show_result(self, exercise: Exercise, result: Result, plot: str | None = None) -> None:
         lines = [Text(status_text(result.status), f"bold {status_colour(result.status)}")]
-        if result.lines:
+        if exercise.options:
+            self._set("#options", _marked_options(exercise, result))
+        elif result.lines:
             self.query_one(DerivationInput).show_marks(result.lines)
         elif result.interpreted:
             lines.append(Text.assemble(("read as: ", "dim"), text(result.interpreted)))
-        if result.feedback and result.status is not Status.REVEALED:
-            lines.append(text(result.feedback))
+        lines += [text(line) for line in feedback_lines(result)]
         if (model := model_derivation(exercise)) is not None:
             lines.append(Text.assemble(("model derivation:\n", "dim"), text(model)))
-        elif result.expected and result.status is not Status.CORRECT:
+        elif result.expected and result.status is not Status.CORRECT and not exercise.options:
             lines.append(Text.assemble(("answer: ", "dim"), text(result.expected)))
         self._set("#verdict", Text("\n").join(lines))
         self._set("#preview", "")
@@ -303,22 +357,25 @@ class DrillScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only offer the keys that do something now (the footer follows)."""
+        mode = self.mode
         if action in ("rate", "accept"):
-            return self.mode == "rating"
+            return mode is Mode.RATING
         if action == "hint":
-            return self.mode == "answering"
+            return mode is Mode.ANSWERING
         if action == "demo":
             current = self.session.current
-            return self.mode == "rating" and current is not None and bool(current.question.demo)
+            return mode is Mode.RATING and current is not None and bool(current.question.demo)
         if action == "undo":
             return self.session.can_undo
         if action == "study_ahead":
-            return self.mode == "idle"
+            return mode is Mode.FINISHED
+        if action == "study_more_new":
+            return mode is Mode.FINISHED and self.session.new_left() > 0
         return True
 
     def action_rate(self, rating: int) -> None:
         """Commit the review with ``rating`` and move on."""
-        if self.mode != "rating":
+        if self.mode is not Mode.RATING:
             return
         try:
             self.session.rate(rating)
@@ -335,7 +392,7 @@ class DrillScreen(Screen[None]):
 
     def action_accept(self) -> None:
         """Rate with the suggested rating."""
-        if self.mode == "rating" and self.session.result is not None:
+        if self.mode is Mode.RATING and self.session.result is not None:
             self.action_rate(self.session.result.suggested)
 
     def action_demo(self) -> None:
@@ -360,15 +417,27 @@ class DrillScreen(Screen[None]):
         shown.update(Text("\n").join(self.hints_shown))
 
     def action_undo(self) -> None:
-        """Undo the last review exactly and ask that question again."""
+        """Undo the last review exactly and ask that question again (a check in flight is
+        cancelled; an answer in hand is kept for when its question comes back)."""
+        kept = self.session.current if self.session.answer.strip() else None
         try:
             exercise = self.session.undo()
         except StoreError as exc:
             self.notify(clean(exc), title="Undo failed", severity="error", markup=False)
             return
         if exercise is not None:
-            self.notify(f"Undid the review of {exercise.question.id}.")
+            note = f"Undid the review of {exercise.question.id}."
+            if kept is not None and kept.question.id != exercise.question.id:
+                note += f" Your answer to {kept.question.id} is kept for next."
+            self.notify(clean(note), markup=False)
             self.show_next()
+
+    def action_study_more_new(self) -> None:
+        """Introduce more new questions today, beyond the daily limit."""
+        if self.session.study_more_new(MORE_NEW) == 0:
+            self.notify("Every question of these topics has been introduced.")
+            return
+        self.show_next()
 
     def action_study_ahead(self) -> None:
         """Queue the questions due soonest."""
@@ -386,5 +455,19 @@ def _ratings_line(result: Result) -> str:
     return " · ".join(parts) + "   [dim]Enter = suggested[/]"
 
 
-def _when(instant: datetime) -> str:
-    return instant.astimezone().strftime("%a %d %b %H:%M")
+def _marked_options(exercise: Exercise, result: Result) -> Text:
+    """The options after grading: the right ones green with ✓, a wrong pick red with ✗."""
+    lines = []
+    for mark, key, option in option_marks(exercise, result):
+        style = {"✓": "green", "✗": "red"}.get(mark, "dim")
+        line = Text.assemble((f"{mark} ", style), (f"{key})", f"bold {style}"), " ")
+        line.append_text(text(render_math(option), style))
+        if option in result.picked:
+            line.append("  (your answer)", "dim")
+        lines.append(line)
+    return Text("\n").join(lines)
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
