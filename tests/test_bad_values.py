@@ -34,7 +34,10 @@ def alias_bomb() -> str:
 PEAK_RSS = """
 import atexit, resource, runpy, sys
 sys.argv = ["quizzer", "bank", "check", sys.argv[1]]
-peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak():
+    # VmHWM, not ru_maxrss: Linux keeps the forking parent's peak in ru_maxrss after exec.
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
+    return int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 atexit.register(lambda: print("peak-rss-kb", peak(), file=sys.stderr))
 runpy.run_module("quizzer", run_name="__main__")
 """

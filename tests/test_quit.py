@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT
-from test_backup import _fill
 
-from quizzer.store import backup
 from quizzer.tui.background import Latest
 
 pytestmark = pytest.mark.usefixtures("sample_bank")
@@ -101,30 +99,6 @@ worker._started = never_ready
     )
     assert done.returncode == 0, done.stderr
     assert _reviews(isolated / "quizzer.db") == []
-
-
-def test_a_backup_stopped_at_exit_leaves_nothing_and_the_next_start_takes_it(
-    isolated: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    db = isolated / "quizzer.db"
-    _fill(db, 50)
-    stopping = threading.Event()
-    stopping.set()  # the process is exiting before the copy's first step
-    monkeypatch.setattr(backup, "_stopping", stopping)
-    monkeypatch.setattr(backup, "_started", set())
-    thread = backup.start_daily(db, keep=3)
-    assert thread is not None
-    thread.join()
-    assert backup.backups(db) == []
-    assert not list(backup.backup_dir(db).glob(".*.tmp"))
-    assert backup.daily_due(db)
-
-    monkeypatch.setattr(backup, "_stopping", threading.Event())
-    monkeypatch.setattr(backup, "_started", set())
-    thread = backup.start_daily(db, keep=3)
-    assert thread is not None
-    thread.join()
-    assert len(backup.backups(db, backup.DAILY)) == 1
 
 
 def test_latest_handles_only_the_newest_value_submitted_while_busy() -> None:
