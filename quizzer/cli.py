@@ -543,10 +543,21 @@ def _validate_with_progress(bank: Bank) -> list[Problem]:
         )
 
 
+def _backup_notices() -> None:
+    """Tell the person about damage an automatic backup of this run found (once)."""
+    backup = sys.modules.get("quizzer.store.backup")
+    if backup is not None:
+        for notice in backup.finish():
+            echo(f"warning: {notice}", err=True)
+
+
 def main() -> None:
     """Run the app, turning user errors into one line instead of a traceback."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            _backup_notices()
     except QuizzerError as exc:
         typer.echo(format_error(exc), err=True)
         sys.exit(exc.exit_code)

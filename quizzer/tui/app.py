@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -61,6 +62,28 @@ class QuizzerApp(App[None]):
             )
         self.drill = DrillScreen(session)
         self.push_screen(self.drill)
+        self.backup_notice()
+
+    @work(thread=True, group="backup-notice")
+    def backup_notice(self) -> None:
+        """Once today's automatic backup has run, say so if it found the database damaged
+        (the notice names the newest good backup; it is shown once)."""
+        from quizzer.safe_text import clean
+        from quizzer.store.backup import pending_notice, wait_daily
+
+        if self.context is None:
+            return
+        path = self.context.store.path
+        wait_daily(path)
+        if (notice := pending_notice(path)) is not None:
+            self.call_from_thread(
+                self.notify,
+                clean(notice),
+                title="Database damaged",
+                severity="error",
+                timeout=60,
+                markup=False,
+            )
 
     def on_unmount(self) -> None:
         if self.context is not None:
