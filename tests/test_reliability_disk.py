@@ -123,8 +123,9 @@ async def test_tui_keeps_the_answer_on_screen_when_the_save_fails(
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
         await pilot.press("1", "enter")  # the right option's text
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        from conftest import settle
+
+        await settle(pilot)
         await pilot.press("3")
         await pilot.pause()
         assert [(n.title, n.severity) for n in app._notifications] == [("Not saved", "error")]

@@ -17,8 +17,9 @@ SIZE = (110, 32)
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
 
 
 async def _open_browse(pilot) -> None:  # type: ignore[no-untyped-def]
