@@ -19,8 +19,9 @@ PEAK = (
     "import resource, runpy, sys\n"
     "sys.argv = ['quizzer', 'bank', 'check', sys.argv[1]]\n"
     "try:\n    runpy.run_module('quizzer', run_name='__main__')\n"
-    "finally:\n    print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-    " file=sys.stderr)\n"
+    "finally:\n    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+    "    print('peak', int(hwm[0].split()[1]) if hwm else"
+    " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
 )
 
 

@@ -30,8 +30,9 @@ from benchmarks import synthetic  # noqa: E402
 
 NAMES = {
     "startup": ["startup_first_question", "startup_first_question_1m", "rss_tui_mb", "cli_version"],
+    "interaction": ["quit", "first_grade"],
     "store": ["review_commit", "due_queue_1m_reviews", "db_bytes_per_review"],
-    "bank": ["bank_load_10k"],
+    "bank": ["bank_load_10k", "bank_list_238k"],
     "check": ["check_median", "check_p99"],
     "stack": [
         "stack_agree",
@@ -41,6 +42,8 @@ NAMES = {
         "stack_check_p99",
     ],
     "stats": ["stats_1m_reviews", "export_1m_reviews"],
+    "anki": ["anki_first_due_card", "anki_graphs_365d", "anki_revlog_csv"],
+    "hostile": ["bank_check_alias_bomb_s", "bank_check_alias_bomb_peak_mb"],
 }
 
 
@@ -66,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; ``--quick`` uses fewer repetitions."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (< 3 min)")
+    parser.add_argument(
+        "--only", action="append", choices=sorted(NAMES), help="run only this group (repeatable)"
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     started = time.perf_counter()
@@ -85,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
             small = Path(tmp) / "quizzer.db"
             Store.open(small).close()
             return startup.run(quick, small, big_db)
+
+    def interaction() -> list[dict]:
+        from benchmarks import interaction
+
+        return interaction.run(quick)
 
     def store() -> list[dict]:
         from benchmarks import store_bench
@@ -111,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return stats_bench.run(quick)
 
+    def anki() -> list[dict]:
+        from benchmarks import anki_bench
+
+        return anki_bench.run(quick, big_db)
+
     def hostile() -> list[dict]:
         from benchmarks import hostile_bench
 
@@ -118,14 +134,17 @@ def main(argv: list[str] | None = None) -> int:
 
     for name, bench in [
         ("startup", startup),
+        ("interaction", interaction),
         ("store", store),
         ("bank", bank),
         ("check", check),
         ("stack", stack),
         ("stats", stats),
+        ("anki", anki),
         ("hostile", hostile),
     ]:
-        _group(name, bench)
+        if args.only is None or name in args.only:
+            _group(name, bench)
     print(f"# done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0
 

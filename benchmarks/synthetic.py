@@ -209,3 +209,35 @@ def write_bank(directory: Path | str, n: int = 10_000, files: int = 20) -> Path:
         text = "".join(_QUESTION.format(id=question_id(i), topic=i // 100, index=i) for i in chunk)
         (directory / f"generated_{f:02d}.yaml").write_text(text, encoding="utf-8")
     return directory
+
+
+_SMALL_QUESTION = """\
+- id: {id}
+  topic: Generated topic {topic}
+  prompt: "Question {index}: the loss at p = {{p}}?"
+  params: {{p: {{choices: [0.3, 0.7]}}}}
+  answer: {{kind: numeric, value: "-ln(p)", rtol: 0.005}}
+  tags: [generated]
+
+"""
+
+
+def cached_bank(n: int = 238_000, files: int = 100) -> Path:
+    """A bank of ``n`` short numeric questions (about 210 bytes each: 50 MB for 238,000, the
+    size of the largest bank reported), written once into the benchmark folder."""
+    root = Path(
+        os.environ.get("QUIZZER_BENCH_DIR") or Path(tempfile.gettempdir()) / "quizzer-bench"
+    )
+    directory = root / f"bank-g{GENERATOR_VERSION}-{n}"
+    done = directory / ".complete"
+    if not done.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        per_file = -(-n // files)
+        for f in range(files):
+            chunk = range(f * per_file, min(n, (f + 1) * per_file))
+            text = "".join(
+                _SMALL_QUESTION.format(id=question_id(i), topic=i // 100, index=i) for i in chunk
+            )
+            (directory / f"generated_{f:03d}.yaml").write_text(text, encoding="utf-8")
+        done.touch()
+    return directory

@@ -32,7 +32,13 @@ from quizzer.config import Settings
 from quizzer.context import Context, DrillOptions
 from quizzer.model import CardState, Rating, ReviewInput, State, Status, option_letter
 from quizzer.schedule.queue import Due, ahead_queue, due_now, unseen
-from quizzer.schedule.scheduler import format_interval, interval, make_scheduler, outcomes
+from quizzer.schedule.scheduler import (
+    apply_rating,
+    format_interval,
+    interval,
+    make_scheduler,
+    outcomes,
+)
 from quizzer.store.db import Store
 
 if TYPE_CHECKING:
@@ -332,6 +338,7 @@ class DrillSession:
     _drawn: int = field(default=0, init=False)
     _shown_at: float = field(default=0.0, init=False)
     _graded_at: datetime | None = field(default=None, init=False)
+    _graded_card: CardState | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.limit = self.options.limit
@@ -590,7 +597,7 @@ class DrillSession:
         else:
             after = outcomes(self.scheduler, card, question.id, at)
             shown = {r: format_interval(interval(c, at)) for r, c in after.items()}
-        self._graded, self._graded_at = graded, at
+        self._graded, self._graded_at, self._graded_card = graded, at, card
         return Result(verdict, suggested, after, shown, graded.picked, right)
 
     # -- rating --------------------------------------------------------------------------
@@ -607,13 +614,21 @@ class DrillSession:
         elif rating not in result.outcomes:
             raise ValueError(f"rating must be 1-4, not {rating}")
         rating = Rating(rating)
-        qid = exercise.question.id
-        before = self.store.card(qid)
-        after = result.outcomes[rating]
+        qid, graded = exercise.question.id, self._graded_card
         duration_ms = int((time.monotonic() - self._shown_at) * 1000)
-        review_id = self.store.record(
-            before,
-            after,
+
+        def next_state(stored: CardState | None) -> CardState:
+            # Another instance may have rated this card since it was graded here: then the
+            # state shown is out of date, and the rating applies to what is stored now.
+            if stored == graded:
+                return result.outcomes[rating]
+            if self.cram:
+                return stored or CardState(qid, due=to_ms(at))
+            return apply_rating(self.scheduler, stored, qid, rating, at)
+
+        review_id, after = self.store.record_next(
+            qid,
+            next_state,
             ReviewInput(
                 reviewed_at=to_ms(at),
                 rating=rating,

@@ -12,6 +12,7 @@ from quizzer import paths
 from quizzer.bank.loader import Bank, load_bank
 from quizzer.config import Settings, load_settings
 from quizzer.errors import QuizzerError
+from quizzer.safe_text import clean
 from quizzer.store.db import Store
 
 if TYPE_CHECKING:
@@ -56,12 +57,17 @@ class Workspace:
             self._bank = bank
         return self._bank
 
-    def store(self) -> Store:
-        """Open the database (created on first use) and start today's automatic backup."""
-        from quizzer.store.backup import start_daily
+    def store(self, warn: TextIO | None = sys.stderr) -> Store:
+        """Open the database (created on first use), remove what a killed backup or restore
+        left behind, start today's automatic backup, and tell ``warn`` (once) when an earlier
+        automatic backup found the database damaged."""
+        from quizzer.store.backup import clean_stale, pending_notice, start_daily
 
         store = Store.open(self.db_path)
+        clean_stale(store.path)
         start_daily(store.path, self.settings().backups_keep)
+        if warn is not None and (notice := pending_notice(store.path)):
+            print(f"warning: {clean(notice)}", file=warn)
         return store
 
     def open(self, warn: TextIO | None = sys.stderr) -> Context:
@@ -70,4 +76,4 @@ class Workspace:
         from quizzer.context import Context
 
         settings, bank = self.settings(), self.bank(warn)
-        return Context(self.store(), bank, settings, self.config_path)
+        return Context(self.store(warn), bank, settings, self.config_path)

@@ -55,3 +55,14 @@ def history(sample_bank: object, utc: None) -> Workspace:
     with ws.store() as store:
         record(store, [OLD, *REVIEWS])
     return ws
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the app's background work (Textual workers, and the checks and previews
+    that run in daemon threads) has finished and the screen has caught up."""
+    from quizzer.tui import background
+
+    while background.pending():
+        await pilot.pause(0.01)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

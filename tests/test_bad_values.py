@@ -29,13 +29,17 @@ def alias_bomb() -> str:
     return "\n".join([*lines, "  id: *i", RECALL])
 
 
+# An exit handler, not ``finally``: quizzer ends its process with os._exit once the exit
+# handlers have run (no module teardown), so code after the command never runs.
 PEAK_RSS = """
-import resource, runpy, sys
+import atexit, resource, runpy, sys
 sys.argv = ["quizzer", "bank", "check", sys.argv[1]]
-try:
-    runpy.run_module("quizzer", run_name="__main__")
-finally:
-    print("peak-rss-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+def peak():
+    # VmHWM, not ru_maxrss: Linux keeps the forking parent's peak in ru_maxrss after exec.
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
+    return int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: print("peak-rss-kb", peak(), file=sys.stderr))
+runpy.run_module("quizzer", run_name="__main__")
 """
 
 

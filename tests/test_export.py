@@ -123,3 +123,32 @@ def test_memory_stays_flat_as_reviews_grow(
     add(18_000)
     large = _peak_bytes(history, fmt)
     assert large < small * 1.5, (small, large)
+
+
+def test_csv_fields_with_commas_quotes_and_line_breaks_read_back_exactly(
+    isolated: Path, tmp_path: Path
+) -> None:
+    from quizzer.bank.loader import load_bank
+    from quizzer.model import CardState, ReviewInput
+    from quizzer.store.db import Store
+
+    bank_dir = tmp_path / "bank"
+    bank_dir.mkdir()
+    (bank_dir / "t.yaml").write_text(
+        "- id: t.one\n  topic: 'Loss, \"cross\" entropy'\n  prompt: P\n  answer: {kind: recall}\n",
+        encoding="utf-8",
+    )
+    bank = load_bank([bank_dir])
+    answers = ["a, c", 'say "hi"', "two\nlines", "cr\rhere", "ünïcødé", "", '"', ","]
+    with Store.open(isolated / "quizzer.db") as store:
+        for i, answer in enumerate(answers):
+            at = 1_772_445_600_000 + i * 1000
+            store.record(
+                None, CardState("t.one", state=1, due=at), ReviewInput(at, 3, "correct", answer)
+            )
+        out = io.StringIO()
+        assert export(store, bank, out, "csv") == len(answers)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert [r["answer"] for r in rows] == answers
+    assert {r["topic"] for r in rows} == {'Loss, "cross" entropy'}
+    assert rows[1]["due_before"] == rows[0]["due_after"] == "2026-03-02T10:00:00.000Z"

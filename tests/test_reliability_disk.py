@@ -113,18 +113,19 @@ def _screen(app: QuizzerApp) -> str:
 async def test_tui_keeps_the_answer_on_screen_when_the_save_fails(
     isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_record = Store.record
+    real_record = Store.record_next
 
     def full_disk(self: Store, *args: object) -> int:
         raise StoreError(f"could not save the review to {self.path}: database or disk is full")
 
-    monkeypatch.setattr(Store, "record", full_disk)
+    monkeypatch.setattr(Store, "record_next", full_disk)
     app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Sample choice"))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
         await pilot.press("1", "enter")  # the right option's text
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        from conftest import settle
+
+        await settle(pilot)
         await pilot.press("3")
         await pilot.pause()
         assert [(n.title, n.severity) for n in app._notifications] == [("Not saved", "error")]
@@ -133,7 +134,7 @@ async def test_tui_keeps_the_answer_on_screen_when_the_save_fails(
         assert "Correct." in text  # the verdict of the answer in hand is still there
         assert "What is the derivative of ReLU for x > 0?" in text
         assert _reviews(isolated / "quizzer.db") == 0
-        monkeypatch.setattr(Store, "record", real_record)  # space freed: rate again
+        monkeypatch.setattr(Store, "record_next", real_record)  # space freed: rate again
         await pilot.press("3")
         await pilot.pause()
         assert "How many exponent bits does bfloat16 have?" in _screen(app)

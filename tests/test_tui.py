@@ -36,8 +36,9 @@ def review_rows(db: Path) -> list[tuple]:
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
 
 
 async def test_first_question_shows_topic_prompt_progress_and_keys() -> None:

@@ -16,10 +16,12 @@ SIZE = (120, 36)
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
+    await settle(pilot)
+
+    await settle(pilot)
 
 
 async def _open_browse(pilot) -> BrowseScreen:  # type: ignore[no-untyped-def]

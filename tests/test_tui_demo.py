@@ -20,8 +20,10 @@ BANK = Path(__file__).resolve().parent.parent / "question_bank"
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
+    await settle(pilot)
 
 
 @pytest.fixture

@@ -22,8 +22,10 @@ SIZE = (100, 30)
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
+    await settle(pilot)
 
 
 def _right_letter(app: QuizzerApp) -> str:

@@ -19,8 +19,10 @@ SIZE = (100, 40)
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
+    await settle(pilot)
 
 
 async def _open(pilot) -> SettingsScreen:  # type: ignore[no-untyped-def]

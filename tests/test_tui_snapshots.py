@@ -25,10 +25,10 @@ Steps = Callable[..., Awaitable[None]]
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
+    await settle(pilot)
 
 
 def keys(*presses: str) -> Steps:

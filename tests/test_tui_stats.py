@@ -31,8 +31,12 @@ def screen_lines(app: QuizzerApp) -> list[str]:
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
+    await settle(pilot)
+
+    await settle(pilot)
 
 
 async def test_s_while_typing_an_answer_types_it(history: Workspace) -> None:

@@ -7,9 +7,11 @@ by content hash, because YAML parsing dominates load time on large banks.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import pickle
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,6 +233,24 @@ class _CachePickler(pickle.Pickler):
         return NotImplemented
 
 
+@functools.cache
+def _schema_fingerprint() -> str:
+    """Changes whenever the code that parses and validates a bank file changes, so a cache
+    entry written by another version of quizzer is never read back as this one's models."""
+    from quizzer.bank import schema
+    from quizzer.check import spec
+
+    digest = hashlib.sha256(str(CACHE_VERSION).encode())
+    for module in (schema, spec, sys.modules[__name__]):
+        try:
+            digest.update(Path(str(module.__file__)).read_bytes())
+        except OSError:
+            from quizzer import __version__
+
+            digest.update(__version__.encode())
+    return digest.hexdigest()[:12]
+
+
 def _cached_parse(
     path: Path, cache: Path | None
 ) -> tuple[list[tuple[Question, int]], list[BankError]]:
@@ -240,7 +260,7 @@ def _cached_parse(
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
     except OSError:
         return parse_file(path)
-    entry = cache / f"bank-v{CACHE_VERSION}-{digest}.pickle"
+    entry = cache / f"bank-{_schema_fingerprint()}-{digest}.pickle"
     try:
         with entry.open("rb") as f:
             questions, errors = pickle.load(f)

@@ -19,12 +19,16 @@ FloatFunction = Callable[..., float | None]
 _FAILURES = (ArithmeticError, ValueError, TypeError)
 
 
-def compile_float(expr: sympy.Basic, arguments: Sequence[str]) -> FloatFunction:
+def compile_float(
+    expr: sympy.Basic, arguments: Sequence[str], *, overflow: float | None = None
+) -> FloatFunction:
     """A float function of ``arguments``: None where undefined, complex or not finite.
 
-    The expression tree is turned into nested closures over ``math`` functions: about ten
-    times cheaper to build than ``lambdify``'s generated code, which matters because every
-    answer is compiled once and evaluated at only a few points.
+    With ``overflow`` set, a value too large for floats gives ``overflow`` instead of None,
+    so a caller can tell "too large" from "undefined". The expression tree is turned into
+    nested closures over ``math`` functions: about ten times cheaper to build than
+    ``lambdify``'s generated code, which matters because every answer is compiled once and
+    evaluated at only a few points.
     """
     symbols = [symbol(name) for name in arguments]
     try:
@@ -39,11 +43,13 @@ def compile_float(expr: sympy.Basic, arguments: Sequence[str]) -> FloatFunction:
     def evaluate(*values: float) -> float | None:
         try:
             result = compiled(*values)
+        except OverflowError:
+            return overflow
         except _FAILURES:
             return None
         if isinstance(result, bool | int | float):
             result = float(result)
-            return result if math.isfinite(result) else None
+            return result if math.isfinite(result) else overflow
         return None
 
     return evaluate

@@ -6,6 +6,7 @@ The checker owns these shapes; the bank schema reuses them. Importing this modul
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -132,7 +133,13 @@ AUTO_CHECKED_KINDS = frozenset({"numeric", "expression", "vector", "choice", "de
 
 
 Spec = NumericSpec | ExpressionSpec | VectorSpec | ChoiceSpec | DerivationSpec | RecallSpec
-_ADAPTER: TypeAdapter[Spec] = TypeAdapter(AnswerSpec)
+
+
+@functools.cache
+def _adapter() -> TypeAdapter[Spec]:
+    # Built on first use, not on import: the TUI imports this module on its way to the first
+    # paint, and building the validator there cost ~30 ms (a cached bank never needs it).
+    return TypeAdapter(AnswerSpec)
 
 
 def load_spec(spec: Mapping[str, Any] | BaseModel) -> Spec:
@@ -140,6 +147,6 @@ def load_spec(spec: Mapping[str, Any] | BaseModel) -> Spec:
     if isinstance(spec, Spec):
         return spec
     try:
-        return _ADAPTER.validate_python(dict(spec))
+        return _adapter().validate_python(dict(spec))
     except (ValidationError, TypeError, ValueError) as error:
         raise CheckError(f"invalid answer spec: {error}") from None

@@ -40,8 +40,9 @@ class _Process:
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
         }
+        global _starting
         try:
-            self.process = subprocess.Popen(
+            self.process = _starting = subprocess.Popen(
                 [sys.executable, "-m", "quizzer.check.worker", str(to_child), str(from_child)],
                 pass_fds=(to_child, from_child),
                 stdin=subprocess.DEVNULL,
@@ -54,14 +55,17 @@ class _Process:
             os.close(from_child)
         self.requests = Connection(from_parent, readable=False)
         self.replies = Connection(to_parent, writable=False)
-        if not self.replies.poll(STARTUP_TIMEOUT):
-            self.stop()
-            raise WorkerUnavailable("the checker process did not start in time")
         try:
-            self.pid = self.replies.recv()
-        except (EOFError, OSError):
-            self.stop()
-            raise WorkerUnavailable("the checker process failed to start") from None
+            if not self.replies.poll(STARTUP_TIMEOUT):
+                self.stop()
+                raise WorkerUnavailable("the checker process did not start in time")
+            try:
+                self.pid = self.replies.recv()
+            except (EOFError, OSError):
+                self.stop()
+                raise WorkerUnavailable("the checker process failed to start") from None
+        finally:
+            _starting = None
 
     def stop(self) -> None:
         self.process.kill()
@@ -72,6 +76,7 @@ class _Process:
 
 _lock = threading.Lock()
 _current: _Process | None = None
+_starting: subprocess.Popen[bytes] | None = None  # a worker still importing sympy
 
 
 def _started() -> _Process:
@@ -122,7 +127,13 @@ def warm_up() -> int:
         return _started().pid
 
 
-atexit.register(lambda: _discard())
+@atexit.register
+def _stop_all() -> None:
+    """At exit, stop the worker, even one that is still starting (the lock may be held by
+    the thread waiting for it)."""
+    if (starting := _starting) is not None:
+        starting.kill()
+    _discard()
 
 
 def _serve(requests: Connection, replies: Connection) -> None:

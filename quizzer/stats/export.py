@@ -7,7 +7,6 @@ its first review), which is exactly what undo restores, so it needs no column of
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterator
 from typing import TextIO
@@ -44,7 +43,7 @@ CARD_COLUMNS = (
     "reps",
     "lapses",
 )
-BATCH = 5000
+BATCH = 20_000  # reviews read and written at a time: one write of ~2 MB of CSV
 
 
 def review_batches(
@@ -123,10 +122,9 @@ def export(
     ``raw``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
-    batches = review_batches(store, bank, since_ms)
     if fmt == "csv":
-        return _csv(batches, out, progress, raw)
-    return _json(store, bank, batches, out, progress)
+        return _csv(store, bank, out, since_ms, progress, raw)
+    return _json(store, bank, review_batches(store, bank, since_ms), out, progress)
 
 
 Batches = Iterator[list[tuple[object, ...]]]
@@ -135,7 +133,6 @@ Batches = Iterator[list[tuple[object, ...]]]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may run as a formula at the start of a cell (OWASP, CSV injection)."""
 _FIRST = frozenset(FORMULA_STARTS)
-QID, TOPIC, ANSWER = (COLUMNS.index(c) for c in ("question_id", "topic", "answer"))
 
 
 def neutralize(cell: str) -> str:
@@ -144,30 +141,45 @@ def neutralize(cell: str) -> str:
     return f"'{cell}" if cell[:1] in _FIRST else cell
 
 
-def _neutralized(batch: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
-    rows = []
-    first = _FIRST
-    for row in batch:
-        qid, topic, answer = str(row[QID]), str(row[TOPIC]), str(row[ANSWER] or "")
-        if qid[:1] in first or topic[:1] in first or answer[:1] in first:
-            cells = list(row)
-            cells[QID], cells[TOPIC] = neutralize(qid), neutralize(topic)
-            cells[ANSWER] = neutralize(answer)
-            row = tuple(cells)
-        rows.append(row)
-    return rows
+def _quoted(cell: str) -> str:
+    """``cell`` as a CSV field, quoted as the csv module quotes it with CRLF row ends."""
+    if any(c in cell for c in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def _csv(
-    batches: Batches, out: TextIO, progress: Callable[[int], None] | None, raw: bool = False
+    store: Store,
+    bank: Bank,
+    out: TextIO,
+    since_ms: int | None,
+    progress: Callable[[int], None] | None,
+    raw: bool = False,
 ) -> int:
-    # CRLF row ends (RFC 4180): Python's csv module quotes a cell holding a CR only when
-    # the line terminator contains one, and an unquoted CR in an answer would split its row.
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    """The reviews as CSV with CRLF row ends (RFC 4180). SQLite writes each line but
+    ``due_before``, the ``due_after`` of the card's previous non-cram review, which is
+    tracked here in the same pass: one string per review crosses into Python."""
+    safe = (lambda cell: cell) if raw else neutralize
+    topics = {qid: q.topic for qid, q in bank.questions.items()}
+    heads = {
+        card_id: f"{_quoted(safe(qid))},{_quoted(safe(topics.get(qid, '')))}"
+        for card_id, qid in store.card_question_ids().items()
+    }
+    due_of: dict[int, str] = {}
+    if since_ms is not None:
+        due_of = {k: v or "" for k, v in store.last_due_before(since_ms).items()}
+    get_due = due_of.get
+    out.write(",".join(COLUMNS) + "\r\n")
     count = 0
-    for batch in batches:
-        writer.writerows(batch if raw else _neutralized(batch))
+    neutralized = () if raw else FORMULA_STARTS
+    for batch in store.exported_csv(heads, since_ms, BATCH, neutralized):
+        lines: list[str] = []
+        append = lines.append
+        for text, card_id, cram, due in batch:
+            append(f"{text}{get_due(card_id, '')},{due}\r\n")
+            if not cram:
+                due_of[card_id] = due
+        out.write("".join(lines))
         count += len(batch)
         if progress:
             progress(count)

@@ -8,7 +8,7 @@ answer times, since they were not asked at their due date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -19,6 +19,7 @@ from quizzer.model import State
 from quizzer.schedule.queue import build_queue
 from quizzer.stats.days import day_boundaries, streaks, study_date
 from quizzer.store.db import Store
+from quizzer.store.queries import GroupSums
 
 WINDOWS = (7, 30, 365)
 HEATMAP_WEEKS = 26
@@ -124,59 +125,60 @@ def _windows(
     """Per-topic and overall [reviews, passed, duration_ms] for each window; ``counts`` are
     the reviews of each day between ``bounds``, ``total`` all reviews stored.
 
-    The longest window is read from whichever side holds fewer reviews: the window itself,
-    or the reviews outside it subtracted from the per-card totals kept by triggers."""
-    topic_of = {
-        card_id: (q.topic if (q := bank.questions.get(qid)) else NOT_IN_BANK)
-        for card_id, qid in store.card_question_ids().items()
-    }
+    SQLite sums by topic (cards are grouped by their topic's index), so only a few rows a
+    topic come back. The shorter windows are read in one pass; the longest from whichever
+    side holds fewer reviews: the window itself, or the reviews outside it subtracted from
+    the per-card totals kept by triggers."""
+    names = [*bank.topics(), NOT_IN_BANK]
+    index = {t: i for i, t in enumerate(names)}
+    missing = len(names) - 1
+    store.set_groups(
+        {
+            card_id: index[q.topic] if (q := bank.questions.get(qid)) else missing
+            for card_id, qid in store.card_question_ids().items()
+        }
+    )
     end = bounds[-1]
-    cuts = {f"{d}d": bounds[max(0, len(bounds) - 1 - d)] for d in WINDOWS}
-    longest = f"{WINDOWS[-1]}d"
-    sums: dict[tuple[str, str], list[int]] = {}
+    # Windows from the longest to the shortest, as group_sums_since wants its cuts.
+    windows = [f"{d}d" for d in sorted(WINDOWS, reverse=True)]
+    cuts = [bounds[max(0, len(bounds) - 1 - d)] for d in sorted(WINDOWS, reverse=True)]
+    sums: dict[tuple[int, str], list[int]] = {}
 
-    def add(window: str, rows: Iterable[Sequence[int]], offset: int = 1, sign: int = 1) -> None:
-        """Add (card_id, ..., reviews, passed, ms at ``offset``...) rows to their topics."""
-        get = topic_of.get
+    def add(window: str, rows: Iterable[GroupSums], sign: int = 1) -> None:
         for row in rows:
-            key = (get(row[0], NOT_IN_BANK), window)
-            acc = sums.get(key)
-            if acc is None:
-                acc = sums[key] = [0, 0, 0]
-            acc[0] += sign * row[offset]
-            acc[1] += sign * row[offset + 1]
-            acc[2] += sign * row[offset + 2]
+            acc = sums.setdefault((row.group, window), [0, 0, 0])
+            acc[0] += sign * row.reviews
+            acc[1] += sign * row.passed
+            acc[2] += sign * row.duration_ms
 
     inside = sum(counts[-WINDOWS[-1] :])
-    if inside <= total - inside:
-        scanned = cuts
-    else:
-        scanned = {w: cut for w, cut in cuts.items() if w != longest}
-        add(longest, store.card_totals())
-        add(longest, store.card_sums_outside(cuts[longest], end), sign=-1)
-    per_card = store.card_sums_since(list(scanned.values()), end)
-    for i, window in enumerate(scanned):
-        add(window, per_card, offset=1 + 3 * i)
+    first = 0 if inside <= total - inside else 1
+    if first:
+        add(windows[0], store.group_totals())
+        add(windows[0], store.group_sums_outside(cuts[0], end), sign=-1)
+    for row in store.group_sums_since(cuts[first:], end):
+        # a review at level k is inside the windows first .. first + k
+        for window in windows[first : first + row.level + 1]:
+            add(window, [row])
 
-    overall = {w: [0, 0, 0] for w in cuts}
+    overall = {w: [0, 0, 0] for w in windows}
     for (_, window), acc in sums.items():
         for i in range(3):
             overall[window][i] += acc[i]
-    order = {t: i for i, t in enumerate([*bank.topics(), NOT_IN_BANK])}
     topics = []
-    for topic in sorted({t for t, _ in sums}, key=lambda t: order.get(t, len(order))):
-        got = {w: sums.get((topic, w), [0, 0, 0]) for w in cuts}
-        n, _, ms = got[longest]
+    for group in sorted({g for g, _ in sums}):
+        got = {w: sums.get((group, w), [0, 0, 0]) for w in windows}
+        n, _, ms = got[windows[0]]
         if n:
             topics.append(
                 TopicStats(
-                    topic=topic,
-                    reviews={w: acc[0] for w, acc in got.items()},
-                    retention={w: _rate(acc[1], acc[0]) for w, acc in got.items()},
+                    topic=names[group],
+                    reviews={w: got[w][0] for w in reversed(windows)},
+                    retention={w: _rate(got[w][1], got[w][0]) for w in reversed(windows)},
                     avg_answer_s=round(ms / n / 1000, 1),
                 )
             )
-    return topics, overall
+    return topics, {w: overall[w] for w in reversed(windows)}
 
 
 def _weekly(store: Store, today: date, rollover: int) -> list[dict[str, object]]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import heapq
 import sqlite3
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from quizzer.errors import QuizzerError
 from quizzer.model import CardState, Rating, ReviewInput, State
+from quizzer.store import lock
 from quizzer.store.migrations import SCHEMA_VERSION, MigrationError, migrate
 from quizzer.store.queries import DueCard, Queries, named_rows
 
@@ -108,6 +109,13 @@ def explain(exc: sqlite3.Error, path: Path) -> str:
     )
 
 
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     # check_same_thread=False: the TUI grades in a worker thread; calls never overlap.
     conn = sqlite3.connect(
@@ -127,6 +135,8 @@ class Store(Queries):
         self._conn = conn  # private: every statement is a method of this class
         self._seen: set[str] | None = None
         self._seen_version = -1
+        self._hold: int | None = None  # the shared lock (see quizzer.store.lock)
+        self._inode: int | None = None  # of the file opened, to notice a restore replacing it
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -134,11 +144,13 @@ class Store(Queries):
 
         While another instance creates or converts the same file, SQLite can answer "locked"
         without waiting (a journal-mode switch or WAL recovery does not call the busy
-        handler), so opening is retried until ``BUSY_TIMEOUT_MS`` has passed."""
+        handler), so opening is retried until ``BUSY_TIMEOUT_MS`` has passed. The store
+        holds a shared :mod:`~quizzer.store.lock` until closed, so that ``quizzer restore``
+        refuses to replace the file under it; opening waits while a restore runs."""
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
-                return cls._open_once(path)
+                store = cls._open_once(path)
             except _Locked as exc:
                 if time.monotonic() > deadline:
                     raise StoreError(
@@ -146,10 +158,28 @@ class Store(Queries):
                         f"{BUSY_TIMEOUT_MS // 1000} s ({exc}); close it and try again."
                     ) from None
                 time.sleep(0.05)
+                continue
+            # Locked only once the file proved to be a sound quizzer database (opening a bad
+            # one creates nothing beside it). A restore that ran in between replaced the
+            # file: then the connection is to the old one, and opening starts over.
+            try:
+                store._hold = lock.try_shared(path)
+                if store._inode == _inode(path):
+                    return store
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    store.close()
+                    raise StoreError(
+                        f"{path} is being restored by another quizzer; try again when it "
+                        "has finished."
+                    ) from None
+            store.close()
+            time.sleep(0.05)
 
     @classmethod
     def _open_once(cls, path: Path) -> Store:
         _check_header(path)
+        inode = _inode(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = _connect(path)
@@ -202,7 +232,9 @@ class Store(Queries):
         except StoreError:
             conn.close()
             raise
-        return cls(path, conn)
+        store = cls(path, conn)
+        store._inode = inode or _inode(path)
+        return store
 
     @staticmethod
     def _create(conn: sqlite3.Connection) -> None:
@@ -233,8 +265,11 @@ class Store(Queries):
         return self._conn.execute(f"PRAGMA {name}").fetchone()[0]
 
     def close(self) -> None:
-        """Close the connection (a WAL checkpoint happens on the last close)."""
+        """Close the connection (a WAL checkpoint happens on the last close) and let go of
+        the shared lock."""
         self._conn.close()
+        lock.release(self._hold)
+        self._hold = None
 
     def __enter__(self) -> Store:
         return self
@@ -330,10 +365,30 @@ class Store(Queries):
 
     def record(self, before: CardState | None, after: CardState, review: ReviewInput) -> int:
         """Store one review and the card's new state in a single transaction; the review id."""
-        question_id = after.question_id
-        prior = before or CardState(question_id)
+        return self._record(after.question_id, lambda _stored: (before, after), review)[0]
+
+    def record_next(
+        self,
+        question_id: str,
+        next_state: Callable[[CardState | None], CardState],
+        review: ReviewInput,
+    ) -> tuple[int, CardState]:
+        """Store one review of ``question_id`` whose new card state ``next_state`` computes
+        from the card as stored, read inside the write transaction: another instance that
+        rated the same card a moment ago is built upon, never overwritten. Returns the
+        review id and the state stored."""
+        return self._record(question_id, lambda stored: (stored, next_state(stored)), review)
+
+    def _record(
+        self,
+        question_id: str,
+        states: Callable[[CardState | None], tuple[CardState | None, CardState]],
+        review: ReviewInput,
+    ) -> tuple[int, CardState]:
         try:
             with self._transaction():
+                before, after = states(self.card(question_id))
+                prior = before or CardState(question_id)
                 card_id = self._upsert_card(after)
                 cur = self._conn.execute(
                     "INSERT INTO reviews (card_id, reviewed_at, rating, status, answer, seed, "
@@ -361,7 +416,7 @@ class Store(Queries):
         except sqlite3.Error as exc:
             raise StoreError(f"could not save the review to {self.path}: {exc}") from None
         self._note_seen(question_id, after.state)
-        return review_id
+        return review_id, after
 
     def undo(self, review_id: int) -> CardState | None:
         """Delete review ``review_id`` and put its card back exactly as it was before it:

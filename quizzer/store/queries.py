@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from quizzer.model import State
@@ -33,6 +33,17 @@ class CardSums(NamedTuple):
     the time spent answering them."""
 
     card_id: int
+    reviews: int
+    passed: int
+    duration_ms: int
+
+
+class GroupSums(NamedTuple):
+    """Non-cram reviews of a group of cards (at one level of a window, for
+    ``group_sums_since``): how many, how many passed, and the time spent answering."""
+
+    group: int
+    level: int
     reviews: int
     passed: int
     duration_ms: int
@@ -154,31 +165,42 @@ class Queries:
         )
         return list(named_rows(cursor, CardSums))
 
-    def card_sums_outside(self, start_ms: int, end_ms: int) -> list[CardSums]:
-        """Per card, the non-cram reviews before ``start_ms`` or from ``end_ms`` on."""
+    def set_groups(self, groups: Mapping[int, int]) -> None:
+        """Assign each card (by id) to a group (a small integer, e.g. its topic's index) for
+        the ``group_*`` sums; every card needs one. The mapping is given
+        to SQLite as a function, not a table: showing stats must not write, even to a
+        temporary table (a read-only connection refuses that too)."""
+        self._conn.create_function("stat_group", 1, groups.get, deterministic=True)
+
+    def group_totals(self) -> list[GroupSums]:
+        """All-time non-cram sums per group (from the per-card sums kept by triggers)."""
         cursor = self._conn.execute(
-            "SELECT card_id, count(*), sum(rating > 1), sum(duration_ms) FROM reviews "
-            "WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY +card_id",
+            "SELECT stat_group(card_id) AS grp, 0, sum(reviews), sum(passed), sum(duration_ms) "
+            "FROM stats_cards GROUP BY grp"
+        )
+        return list(named_rows(cursor, GroupSums))
+
+    def group_sums_outside(self, start_ms: int, end_ms: int) -> list[GroupSums]:
+        """Per group, the non-cram reviews before ``start_ms`` or from ``end_ms`` on."""
+        cursor = self._conn.execute(
+            "SELECT stat_group(card_id) AS grp, 0, count(*), sum(rating > 1), sum(duration_ms) "
+            "FROM reviews WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY grp",
             (start_ms, end_ms),
         )
-        return list(named_rows(cursor, CardSums))
+        return list(named_rows(cursor, GroupSums))
 
-    def card_sums_since(self, cuts: Sequence[int], end_ms: int) -> list[tuple[int, ...]]:
-        """One pass over the non-cram reviews in [min(cuts), end_ms): per card, ``(card_id,
-        reviews, passed, duration_ms`` since each cut in turn ``...)``, flattened."""
-        columns = ", ".join(
-            f"sum(reviewed_at >= {int(c)}), sum(reviewed_at >= {int(c)} AND rating > 1), "
-            f"sum(CASE WHEN reviewed_at >= {int(c)} THEN duration_ms ELSE 0 END)"
-            for c in cuts
-        )
-        # GROUP BY +card_id: grouping through the card_id index would visit rows at random.
+    def group_sums_since(self, cuts: Sequence[int], end_ms: int) -> list[GroupSums]:
+        """One pass over the non-cram reviews in [cuts[0], end_ms), ``cuts`` ascending: per
+        group and level, where a review's level is how many of ``cuts[1:]`` it is at or
+        after (so the sums since ``cuts[i]`` are those of the levels >= i)."""
+        level = " + ".join(f"(reviewed_at >= {int(c)})" for c in cuts[1:]) or "0"
         cursor = self._conn.execute(
-            f"SELECT card_id, {columns} FROM reviews WHERE NOT cram AND reviewed_at >= ? "
-            "AND reviewed_at < ? GROUP BY +card_id",
-            (min(cuts), end_ms),
+            f"SELECT stat_group(card_id) AS grp, {level} AS level, count(*), sum(rating > 1), "
+            "sum(duration_ms) FROM reviews WHERE NOT cram AND reviewed_at >= ? "
+            "AND reviewed_at < ? GROUP BY grp, level",
+            (cuts[0], end_ms),
         )
-        cursor.row_factory = None
-        return cursor.fetchall()
+        return list(named_rows(cursor, GroupSums))
 
     def card_question_ids(self) -> dict[int, str]:
         """Every card's question id, keyed by card id."""
@@ -258,6 +280,72 @@ class Queries:
             args,
         )
         named_rows(cursor, ExportedReview)
+        while rows := cursor.fetchmany(batch):
+            yield rows
+
+    def exported_csv(
+        self,
+        card_heads: Mapping[int, str],
+        since_ms: int | None,
+        batch: int,
+        formula_starts: Sequence[str] = (),
+    ) -> Iterator[list[tuple[str, int, int, str]]]:
+        """Every review (taken at or after ``since_ms``) in the order recorded, ``batch`` at a
+        time, as ``(text, card_id, cram, due_after)``: ``text`` is the review's CSV line up to
+        and including the comma before ``due_before``: its id, ``card_heads[card_id]`` (the
+        card's CSV-quoted question id and topic), the time, rating, status, the answer, the
+        duration, seed, cram and both states. An answer starting with one of
+        ``formula_starts`` gets a leading ``'``; it is quoted as Python's csv module quotes
+        with CRLF row ends. SQLite builds the text, so Python handles one string per review,
+        not twelve values."""
+        self._conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS export_heads (card_id INTEGER PRIMARY KEY, head TEXT)"
+        )
+        self._conn.execute("DELETE FROM temp.export_heads")
+        self._conn.executemany("INSERT INTO temp.export_heads VALUES (?, ?)", card_heads.items())
+        answer = "r.answer"
+        if formula_starts:
+            starts = ", ".join(f"char({ord(c)})" for c in formula_starts)
+            answer = (
+                f"(CASE WHEN substr(r.answer, 1, 1) IN ({starts}) "
+                "THEN '''' || r.answer ELSE r.answer END)"
+            )
+        special = "'*[,\"' || char(10) || char(13) || ']*'"
+        quoted = (
+            f"CASE WHEN {answer} GLOB {special} "
+            f"THEN '\"' || replace({answer}, '\"', '\"\"') || '\"' ELSE {answer} END"
+        )
+
+        def label(column: str) -> str:
+            names = " ".join(f"WHEN {s.value} THEN '{s.label}'" for s in State)
+            return f"CASE {column} {names} ELSE {column} END"
+
+        text = " || ',' || ".join(
+            [
+                "r.id",
+                "h.head",
+                _iso("r.reviewed_at"),
+                "r.rating",
+                "r.status",
+                quoted,
+                "r.duration_ms",
+                "coalesce(r.seed, '')",
+                "CASE r.cram WHEN 1 THEN 'True' ELSE 'False' END",
+                label("r.before_state"),
+                label("r.after_state"),
+                "''",
+            ]
+        )
+        where, args = (
+            ("WHERE r.reviewed_at >= ?", (since_ms,)) if since_ms is not None else ("", ())
+        )
+        cursor = self._conn.execute(
+            f"SELECT {text}, r.card_id, r.cram, coalesce({_iso('r.after_due')}, '') "
+            f"FROM reviews r JOIN temp.export_heads h ON h.card_id = r.card_id {where} "
+            "ORDER BY r.id",
+            args,
+        )
+        cursor.row_factory = None
         while rows := cursor.fetchmany(batch):
             yield rows
 

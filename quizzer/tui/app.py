@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -116,6 +117,7 @@ class QuizzerApp(App[None]):
         self.add_mode("browse", self._browse_screen)
         self.add_mode("settings", self._settings_screen)
         self.switch_mode("drill")
+        self.backup_notice()
         self.apply_keymap(self.context.settings.keymap)
         for error in self.context.bank.errors:
             self.notify(
@@ -179,6 +181,27 @@ class QuizzerApp(App[None]):
                 return False
             return parameters[0] != self.current_mode and bool(self._modes)
         return True
+
+    @work(thread=True, group="backup-notice")
+    def backup_notice(self) -> None:
+        """Once today's automatic backup has run, say so if it found the database damaged
+        (the notice names the newest good backup; it is shown once)."""
+        from quizzer.safe_text import clean
+        from quizzer.store.backup import pending_notice, wait_daily
+
+        if self.context is None:
+            return
+        path = self.context.store.path
+        wait_daily(path)
+        if (notice := pending_notice(path)) is not None:
+            self.call_from_thread(
+                self.notify,
+                clean(notice),
+                title="Database damaged",
+                severity="error",
+                timeout=60,
+                markup=False,
+            )
 
     def on_unmount(self) -> None:
         if self.context is not None:

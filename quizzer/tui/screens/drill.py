@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -31,6 +30,7 @@ from quizzer.session import (
     run_check,
 )
 from quizzer.store.db import StoreError
+from quizzer.tui.background import Latest, in_background
 from quizzer.tui.widgets.derivation import DerivationInput, DerivationLines
 from quizzer.tui.widgets.footer import CoalescingFooter
 from quizzer.tui.widgets.math import labelled
@@ -55,6 +55,10 @@ class AnswerInput(Input):
 
 class DrillScreen(Screen[None]):
     """Ask, check, rate, repeat."""
+
+    # Focused before the first paint; Textual's default (the first focusable widget, the
+    # scrolling body) would show the letter keys for a frame, then hide them.
+    AUTO_FOCUS = "#answer"
 
     BINDINGS = [
         Binding(
@@ -127,6 +131,11 @@ class DrillScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.hints_shown: list[Text] = []
+        # Readings while typing: the newest text only, in a thread quitting never waits for.
+        self._previews: Latest[tuple[Exercise, str]] = Latest("quizzer-preview", self.live_preview)
+        self._readings: Latest[tuple[Exercise, str]] = Latest(
+            "quizzer-readings", self.derivation_preview
+        )
 
     @property
     def mode(self) -> Mode:
@@ -229,6 +238,8 @@ class DrillScreen(Screen[None]):
         self.refresh_bindings()
 
     def _show_idle(self) -> None:
+        # The answer box is hidden: keys go to the screen (from the first paint too).
+        self.query_one("#body").focus()
         for widget_id in (
             "#prompt",
             "#options",
@@ -294,11 +305,11 @@ class DrillScreen(Screen[None]):
             or exercise.question.kind in ("recall", "choice")
         ):
             return
-        self.live_preview(exercise, event.value)
+        self._previews.submit((exercise, event.value))
 
-    @work(thread=True, exclusive=True, group="preview")
-    def live_preview(self, exercise: Exercise, answer: str) -> None:
+    def live_preview(self, job: tuple[Exercise, str]) -> None:
         """Show how the answer is read, while typing (parsing only; nothing is graded)."""
+        exercise, answer = job
         if not answer.strip():
             self.app.call_from_thread(self._show_preview, exercise, "")
             return
@@ -323,11 +334,11 @@ class DrillScreen(Screen[None]):
             and exercise is not None
             and isinstance(event.text_area, DerivationLines)
         ):
-            self.derivation_preview(exercise, event.text_area.text)
+            self._readings.submit((exercise, event.text_area.text))
 
-    @work(thread=True, exclusive=True, group="preview")
-    def derivation_preview(self, exercise: Exercise, typed: str) -> None:
+    def derivation_preview(self, job: tuple[Exercise, str]) -> None:
         """Show how each line of a derivation is read, beside it (nothing is graded)."""
+        exercise, typed = job
         from quizzer.check import preview
 
         marks = (
@@ -356,19 +367,34 @@ class DrillScreen(Screen[None]):
         if self.mode is not Mode.ANSWERING:
             return
         self._set("#preview", "[dim]checking…[/]")
-        self.grade(self.session.submit(answer))
+        check = self.session.submit(answer)
+        in_background("quizzer-grade", lambda: self.grade(check))
 
-    @work(thread=True, group="grade")
     def grade(self, check: Check) -> None:
-        """Check off the UI thread (the first check of a session imports sympy). Only the
-        pure checker runs here; the session takes the verdict back on the UI thread."""
-        graded = run_check(check)
-        plot = None
+        """Check off the UI thread (the checker may still be starting). Only the pure checker
+        runs here; the session takes the verdict back on the UI thread, and the plot (the
+        first one imports numpy) is drawn after the verdict is shown."""
+        try:
+            graded = run_check(check)
+        except Exception as exc:  # raised on the UI thread, as a Textual worker's would be
+            self.app.call_from_thread(self._grade_failed, exc)
+            return
+        self.app.call_from_thread(self._checked, check, graded, None)
         if graded.verdict.status is not Status.INVALID:
             from quizzer.demos.terminal_plot import terminal_plot_text
 
             plot = terminal_plot_text(check.exercise.question.plot, width=72, height=10)
-        self.app.call_from_thread(self._checked, check, graded, plot)
+            if plot is not None:
+                self.app.call_from_thread(self._show_plot, check.exercise, plot)
+
+    def _grade_failed(self, exc: Exception) -> None:
+        raise exc
+
+    def _show_plot(self, exercise: Exercise, plot: Text) -> None:
+        if self.session.current is exercise and self.mode is Mode.RATING:
+            plot_widget = self.query_one("#plot", Static)
+            plot_widget.update(plot)  # a Text, never markup: labels may hold brackets
+            plot_widget.display = True
 
     def _checked(self, check: Check, graded: Graded, plot: Text | None) -> None:
         result = self.session.accept(check, graded)

@@ -1,8 +1,11 @@
-"""A footer that redraws once per burst of binding changes.
+"""A footer that redraws once per burst of binding changes, in the same frame as them.
 
-Textual's Footer recomposes on every ``bindings_updated`` signal. Showing a question changes
-focus, enabled keys and visibility several times in one go (7 recomposes before the first
-paint, ~30 ms each), so the signals are coalesced into one recompose per refresh.
+Textual's Footer recomposes on every ``bindings_updated`` signal, each time after the next
+refresh. Showing a question changes focus, enabled keys and visibility several times in one
+go (7 recomposes before the first paint, ~30 ms each), and waiting for a refresh means the
+screen is painted first with the old keys: an empty footer on the first paint, the previous
+question's keys beside a new verdict. Here the signals of one burst are coalesced into one
+recompose that runs before the screen is painted again.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ class CoalescingFooter(Footer):
 
     def bindings_changed(self, screen: Screen) -> None:
         """Note the change; the footer is rebuilt once, after the current burst."""
+        self._bindings_ready = True  # Footer composes nothing until the first signal
         if not self._pending:
             self._pending = True
-            self.call_after_refresh(self._apply, screen)
+            self.call_later(self._apply, screen)
 
-    def _apply(self, screen: Screen) -> None:
+    async def _apply(self, screen: Screen) -> None:
         self._pending = False
-        super().bindings_changed(screen)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            await self.recompose()

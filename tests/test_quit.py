@@ -1,0 +1,123 @@
+"""Quitting: immediate, whatever is still running, and nothing rated is lost.
+
+The TUI runs in a subprocess through the real entry point (``python -m quizzer``), headless,
+driven by Textual's auto-pilot, so the process's own exit path is what is tested.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from quizzer.tui.background import Latest
+
+pytestmark = pytest.mark.usefixtures("sample_bank")
+
+DRIVE = """
+import sys
+import quizzer.tui.app as tui
+{setup}
+
+async def script(pilot):
+    app = pilot.app
+    while not app.screen.query("#answer"):
+        await pilot.pause(0.01)
+{steps}
+    await pilot.press("ctrl+q")
+
+run = tui.QuizzerApp.run
+tui.QuizzerApp.run = lambda self, **kw: run(self, headless=True, auto_pilot=script)
+sys.argv = ["quizzer", "drill", "--topic", "Sample choice"]
+from quizzer.launcher import main
+main()
+"""
+
+
+def _drive(steps: str, setup: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the TUI on the sample bank's choice questions, do ``steps``, press Ctrl+Q."""
+    code = DRIVE.format(setup=setup, steps=textwrap.indent(textwrap.dedent(steps), "    "))
+    # The timeout only turns a hang into a failure; it measures nothing.
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def _reviews(db: Path) -> list[tuple[str, int]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT c.question_id, r.rating FROM reviews r JOIN cards c ON c.id = r.card_id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_review_rated_just_before_quitting_is_on_disk(isolated: Path) -> None:
+    done = _drive(
+        """
+        await pilot.press("b", "enter")
+        while app.screen.mode != "rating":
+            await pilot.pause(0.01)
+        await pilot.press("3")
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert _reviews(isolated / "quizzer.db") == [("s.choice.relu", 3)]
+
+
+def test_quitting_while_an_answer_waits_for_the_checker_does_not_hang(isolated: Path) -> None:
+    # A checker that never finishes starting: the answer's check waits for it for ever.
+    never = """
+import threading
+import quizzer.check.worker as worker
+def never_ready():
+    threading.Event().wait()
+worker.warm_up = never_ready
+worker._started = never_ready
+"""
+    done = _drive(
+        """
+        await pilot.press("b", "enter")
+        await pilot.pause(0.2)
+        assert app.screen.mode == "checking"
+        """,
+        setup=never,
+    )
+    assert done.returncode == 0, done.stderr
+    assert _reviews(isolated / "quizzer.db") == []
+
+
+def test_latest_handles_only_the_newest_value_submitted_while_busy() -> None:
+    release, seen, started = threading.Event(), [], threading.Event()
+
+    def work(value: int) -> None:
+        started.set()
+        if value == 0:
+            release.wait()
+        seen.append(value)
+
+    latest: Latest[int] = Latest("test-latest", work)
+    latest.submit(0)
+    started.wait()
+    for value in (1, 2, 3):  # while 0 is being handled
+        latest.submit(value)
+    release.set()
+    from quizzer.tui import background
+
+    while background.pending():
+        threading.Event().wait(0.01)
+    assert seen == [0, 3]
