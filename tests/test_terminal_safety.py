@@ -231,8 +231,9 @@ def screen_text(app: QuizzerApp) -> str:
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    from conftest import settle
+
+    await settle(pilot)
 
 
 async def test_every_tui_screen_shows_hostile_text_escaped(hostile: Path) -> None:

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from quizzer.context import Context
+from quizzer.safe_text import text
 from quizzer.stats.summary import WINDOWS, Stats, compute
 from quizzer.tui.screens.mode import ModeScreen
 from quizzer.tui.widgets.charts import (
@@ -64,13 +65,13 @@ def headline(stats: Stats, target: float) -> Text:
 def topics_table(stats: Stats, target: float) -> Table:
     """Retention per topic and window, coloured against the target, with answer times."""
     table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
-    table.add_column("topic", ratio=3, overflow="fold")
+    table.add_column("topic", ratio=3, no_wrap=True, overflow="ellipsis", min_width=28)
     for w in WINDOWS:
         table.add_column(f"{w} d", justify="right")
     table.add_column("reviews", justify="right")
     table.add_column("avg", justify="right")
     for t in stats.by_topic:
-        cells: list[RenderableType] = [Text(t.topic)]
+        cells: list[RenderableType] = [text(t.topic)]
         for w in WINDOWS:
             value = t.retention.get(f"{w}d")
             colour = "dim" if value is None else retention_colour(value, target)
@@ -88,7 +89,7 @@ def weakest_table(stats: Stats) -> Table:
     table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column("lapses", justify="right")
     for w in stats.weakest:
-        table.add_row(w.question_id, Text(str(w.lapses), style="#ff5f5f" if w.lapses else ""))
+        table.add_row(text(w.question_id), Text(str(w.lapses), style="#ff5f5f" if w.lapses else ""))
     if not stats.weakest:
         table.add_row(Text("no lapses", style="dim"), "")
     return table
