@@ -9,7 +9,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -132,12 +131,10 @@ def test_every_topic_links_a_snippet_and_most_checked_questions_do() -> None:
 @needs_torch
 @pytest.mark.parametrize("path", SNIPPETS, ids=lambda p: p.stem)
 def test_snippet_runs_standalone_on_cpu(path: Path) -> None:
-    start = time.perf_counter()
     result = run_snippet(path, "--device", "cpu")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("device: cpu\n")
     assert "MISMATCH" not in result.stdout
-    assert time.perf_counter() - start < 60  # ~3-10 s on an idle machine
 
 
 @needs_torch

@@ -32,32 +32,28 @@ def _open(db_path: Path) -> int | None:
         return None  # a read-only folder: the database cannot be replaced there either
 
 
-def try_shared(db_path: Path) -> int | None:
-    """A shared hold on ``db_path`` (a file descriptor to close to let go), or None when
-    locking is not possible here. Raises ``BlockingIOError`` while a restore holds it."""
+def _hold(db_path: Path, operation: int, busy: str) -> int | None:
     fd = _open(db_path)
     if fd is None:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, operation | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
-        raise BlockingIOError(f"{db_path} is being restored") from None
+        raise BlockingIOError(f"{db_path} {busy}") from None
     return fd
+
+
+def try_shared(db_path: Path) -> int | None:
+    """A shared hold on ``db_path`` (a file descriptor to close to let go), or None when
+    locking is not possible here. Raises ``BlockingIOError`` while a restore holds it."""
+    return _hold(db_path, fcntl.LOCK_SH, "is being restored")
 
 
 def try_exclusive(db_path: Path) -> int | None:
     """The only hold on ``db_path`` (close the descriptor to let go), or None when locking
     is not possible here. Raises ``BlockingIOError`` while any store has it open."""
-    fd = _open(db_path)
-    if fd is None:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        raise BlockingIOError(f"{db_path} is open in another quizzer") from None
-    return fd
+    return _hold(db_path, fcntl.LOCK_EX, "is open in another quizzer")
 
 
 def release(fd: int | None) -> None:
