@@ -62,7 +62,6 @@ DRILL = {
     "numeric-correct": ("Cross-entropy", keys("type:-ln(0.25)", "enter")),
     "choice-correct": ("Number formats", keys("b", "enter")),
     "recall-revealed": ("Divergences", keys("enter")),
-    "session-complete": ("Divergences", keys("enter", "4")),
     "help": ("Adam", keys("question_mark")),
     "help-scrolled": ("Adam", keys("question_mark", "pagedown")),
     "palette-undo": ("Number formats", keys("b", "enter", "3", "ctrl+p", "type:undo")),
