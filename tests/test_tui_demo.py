@@ -90,7 +90,10 @@ async def test_e_opens_the_snippet_in_the_editor_and_shows_the_change(
         path = screen.snippet()
         assert path is not None and path.is_relative_to(bank_copy)
         await pilot.press("e")
-        await _settle(pilot)
+        for _ in range(200):  # the editor is a subprocess: wait for it, however busy
+            await _settle(pilot)
+            if path.read_text().endswith("# edited by the test\n"):
+                break
         assert path.read_text().endswith("# edited by the test\n")
         for _ in range(60):  # scroll the source to its end: the added line is shown
             screen.query_one("#demo-source").scroll_end(animate=False)
