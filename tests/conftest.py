@@ -13,6 +13,8 @@ from quizzer.workspace import Workspace
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_BANK = FIXTURES / "sample_bank"
 FIXED_NOW = "2026-03-02T10:00:00+00:00"
+SETTLE_TIMEOUT_S = 60
+"""How long :func:`settle` waits for background work before failing the test."""
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +64,11 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     that run in daemon threads) has finished and the screen has caught up."""
     from quizzer.tui import background
 
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
     while background.pending():
+        assert time.monotonic() < deadline, (
+            f"{background.pending()} background jobs still running after {SETTLE_TIMEOUT_S} s"
+        )
         await pilot.pause(0.01)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

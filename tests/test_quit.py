@@ -121,3 +121,35 @@ def test_latest_handles_only_the_newest_value_submitted_while_busy() -> None:
     while background.pending():
         threading.Event().wait(0.01)
     assert seen == [0, 3]
+
+
+def test_latest_keeps_working_after_its_work_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value whose work raised (say a screen gone before its preview came back) is
+    reported, and later values are still handled: a dead loop made every later value, and
+    every test waiting for background work, wait forever."""
+    from quizzer.tui import background
+
+    reported: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(args.exc_value))
+    seen: list[int] = []
+
+    def work(value: int) -> None:
+        if value == 0:
+            raise LookupError("the screen has gone")
+        seen.append(value)
+
+    latest: Latest[int] = Latest("test-latest-raises", work)
+    latest.submit(0)
+    deadline = threading.Event()
+    for _ in range(500):
+        if not background.pending():
+            break
+        deadline.wait(0.01)
+    latest.submit(1)
+    for _ in range(500):
+        if not background.pending():
+            break
+        deadline.wait(0.01)
+    assert seen == [1]
+    assert background.pending() == 0
+    assert [type(e) for e in reported] == [LookupError]

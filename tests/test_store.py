@@ -66,3 +66,36 @@ def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="newer quizzer"):
         Store.open(db)
     assert _digest(db) == before
+
+
+def test_a_worker_thread_reads_through_a_connection_of_its_own(tmp_path: Path) -> None:
+    """Stats and browse previews are computed in threads. Sharing the owner's connection
+    made stats fail at random ("Error creating function" while the UI thread had a statement
+    open); now the owner's store refuses other threads and a worker reads through its own
+    read-only store, which sees what was committed."""
+    import threading
+
+    db = tmp_path / "q.db"
+    results: list[object] = []
+
+    def worker(store: Store) -> None:
+        try:
+            store.reviews_total()
+        except sqlite3.ProgrammingError as exc:
+            results.append(exc)
+        with store.reading() as reader:
+            results.append(reader.reviews_total())
+            try:
+                reader.record(None, CardState("b", state=1, due=1), ReviewInput(2, 3, "correct"))
+            except StoreError as exc:
+                results.append(str(exc))
+
+    with Store.open(db) as store:
+        store.record(None, CardState("a", state=1, due=5), ReviewInput(1, 3, "correct"))
+        thread = threading.Thread(target=worker, args=(store,))
+        thread.start()
+        thread.join()
+        assert store.reviews_total() == 1
+    assert [type(r) for r in results] == [sqlite3.ProgrammingError, int, str]
+    assert results[1] == 1
+    assert "readonly database" in str(results[2])

@@ -116,11 +116,11 @@ def _inode(path: Path) -> int | None:
         return None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    # check_same_thread=False: the TUI grades in a worker thread; calls never overlap.
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
+def _connect(path: Path | str, *, uri: bool = False) -> sqlite3.Connection:
+    # sqlite3's default check_same_thread stays on: a connection used by two threads at
+    # once fails at random ("Error creating function" while the other has a statement
+    # open), so a worker thread that reads opens its own (Store.reading).
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri)
     conn.row_factory = sqlite3.Row  # columns by name, never by position
     return conn
 
@@ -251,6 +251,19 @@ class Store(Queries):
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    def reading(self) -> Store:
+        """A read-only store on a connection of its own, for the thread that calls this
+        (a worker computing stats or a preview) to use and close; it sees every review
+        committed so far. The store that owns the database is used by one thread only."""
+        try:
+            conn = _connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except sqlite3.Error as exc:
+            raise StoreError(explain(exc, self.path)) from None
+        store = Store(self.path, conn)
+        store._inode = self._inode
+        return store
 
     def backup(self, label: str = "manual") -> Path:
         """Copy the database into its backups folder now; the new file."""

@@ -9,7 +9,7 @@ them behind at exit loses nothing.
 
 from __future__ import annotations
 
-import contextlib
+import sys
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -33,9 +33,15 @@ def _count(delta: int) -> None:
 
 def _run(work: Callable[[], object]) -> None:
     try:
-        # After the app has closed, posting a result back raises: nobody is left to show it to.
-        with contextlib.suppress(RuntimeError):
-            work()
+        work()
+    except RuntimeError:
+        pass  # the app has closed, so posting the result back raised: nobody is left to see it
+    except Exception:
+        # Reported as an uncaught thread exception would be, but the thread lives on: a
+        # Latest loop that died would leave every later value (and pending()) waiting forever.
+        threading.excepthook(
+            threading.ExceptHookArgs((*sys.exc_info(), threading.current_thread()))
+        )
     finally:
         _count(-1)
 

@@ -321,7 +321,8 @@ class BrowseScreen(ModeScreen):
         params = draw(q, PREVIEW_SEED)
         exercise = Exercise(q, params, PREVIEW_SEED, fill(q.prompt, params))
         answer = solution(exercise)
-        history = question_history(self.context.store, question_id)
+        with self.context.store.reading() as store:
+            history = question_history(store, question_id)
         self.app.call_from_thread(self._preview, exercise, answer, history)
 
     def _preview(self, exercise: Any, answer: str | None, history: list[HistoryRow]) -> None:

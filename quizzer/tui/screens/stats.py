@@ -151,7 +151,8 @@ class StatsScreen(ModeScreen):
     def load(self) -> None:
         """Compute the stats in a thread: a long history takes a moment."""
         c = self.context
-        stats = compute(c.store, c.bank, c.clock(), c.settings)
+        with c.store.reading() as store:
+            stats = compute(store, c.bank, c.clock(), c.settings)
         self.app.call_from_thread(self._show, stats)
 
     def _show(self, stats: Stats) -> None:
