@@ -56,6 +56,36 @@ SCHEMAS[3] = SCHEMAS[2].replace(
     "CREATE INDEX ix_cards_due ON cards (due);",
     "CREATE INDEX ix_cards_state_due ON cards (state, due);",
 )
+# v4: the stats aggregates in the schema, buckets counting every review only.
+SCHEMAS[4] = (
+    SCHEMAS[3].replace(
+        'CREATE TABLE meta ("key" VARCHAR NOT NULL, value VARCHAR NOT NULL, '
+        'PRIMARY KEY ("key"));\n',
+        "",
+    )
+    + """
+CREATE TABLE stats_buckets (bucket INTEGER NOT NULL, reviews INTEGER NOT NULL,
+    PRIMARY KEY (bucket));
+CREATE TABLE stats_cards (card_id INTEGER NOT NULL, reviews INTEGER NOT NULL,
+    passed INTEGER NOT NULL, duration_ms INTEGER NOT NULL, PRIMARY KEY (card_id));
+CREATE TRIGGER stats_review_added AFTER INSERT ON reviews BEGIN
+    INSERT INTO stats_buckets VALUES (NEW.reviewed_at / 900000, 1)
+        ON CONFLICT(bucket) DO UPDATE SET reviews = reviews + 1;
+    INSERT INTO stats_cards
+        SELECT NEW.card_id, 1, NEW.rating > 1, NEW.duration_ms WHERE NOT NEW.cram
+        ON CONFLICT(card_id) DO UPDATE SET reviews = reviews + 1,
+            passed = passed + excluded.passed,
+            duration_ms = duration_ms + excluded.duration_ms;
+END;
+CREATE TRIGGER stats_review_removed AFTER DELETE ON reviews BEGIN
+    UPDATE stats_buckets SET reviews = reviews - 1
+        WHERE bucket = OLD.reviewed_at / 900000;
+    UPDATE stats_cards SET reviews = reviews - 1, passed = passed - (OLD.rating > 1),
+            duration_ms = duration_ms - OLD.duration_ms
+        WHERE card_id = OLD.card_id AND NOT OLD.cram;
+END;
+"""
+)
 # v3 created the stats aggregates on the first stats read, outside the schema version.
 V3_LAZY_STATS = """
 CREATE TABLE stats_buckets (bucket INTEGER PRIMARY KEY, reviews INTEGER NOT NULL);
@@ -91,7 +121,7 @@ INSERT INTO reviews VALUES (2, 2, 800, 3, 'ungraded', '', 9, 3100, 0, 0, 1, 0, 2
 INSERT INTO reviews VALUES (3, 1, 1500, 1, 'incorrect', 'x', 8, 5100, 0,
     2, 3, 0, 1.5, 7.1, 2000);
 """
-DATA = {1: V1_DATA, 2: V2_DATA, 3: V2_DATA}
+DATA = {1: V1_DATA, 2: V2_DATA, 3: V2_DATA, 4: V2_DATA}
 
 
 def _write(path: Path, version: int, extra: str = "") -> None:
@@ -230,3 +260,26 @@ def test_a_failed_step_names_the_file_and_leaves_the_old_version_intact(
     conn.close()
     if version == SCHEMA_VERSION - 1:
         assert _schema(db) == schema_before  # the half-done step was rolled back
+
+
+def test_v5_buckets_count_graded_and_passed_reviews_rebuilt_from_the_history(
+    tmp_path: Path,
+) -> None:
+    """The weekly retention reads the buckets: upgrading fills their new counts from every
+    review (a cram review counts as a review, not as graded), and an undo is reflected."""
+    db = tmp_path / "old.db"
+    cram = (
+        "INSERT INTO reviews VALUES (4, 2, 900, 1, 'incorrect', 'y', 1, 700, 1, 1, 1, 0, "
+        "2.3, 5.0, 900);"
+    )
+    _write(db, 4, cram)
+    totals = "SELECT sum(reviews), sum(graded), sum(passed) FROM stats_buckets"
+    with Store.open(db) as store:
+        assert rows(db, totals) == [(4, 3, 2)]
+        assert rows(db, "SELECT bucket, reviews, graded, passed FROM stats_buckets") == [
+            (0, 4, 3, 2)
+        ]
+        store.undo(1)
+        assert rows(db, totals) == [(3, 2, 1)]
+        store.undo(4)
+        assert rows(db, totals) == [(2, 2, 1)]

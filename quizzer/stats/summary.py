@@ -87,7 +87,7 @@ def compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stat
     if earliest is not None:
         first = min(first, study_date(from_ms(earliest), rollover))
     bounds = day_boundaries(first, today, rollover)
-    counts = store.review_counts_between(bounds)
+    counts = [b.reviews for b in store.bucket_sums(bounds)]
     current, longest = streaks(counts)
     heat_days = HEATMAP_WEEKS * 7
     daily = [
@@ -96,18 +96,19 @@ def compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stat
     ]
 
     per_topic, overall = _windows(store, bank, bounds, counts, total)
+    states = store.state_counts()
     return Stats(
         today=today.isoformat(),
         reviews_total=store.reviews_total(),
         due_today=len(build_queue(store, bank.questions.keys(), now, settings)),
-        cards_seen=store.cards_seen(),
+        cards_seen=sum(states.values()),
         streak_days=current,
         longest_streak_days=longest,
         retention={w: _rate(acc[1], acc[0]) for w, acc in overall.items()},
         reviews_in_window={w: acc[0] for w, acc in overall.items()},
         by_topic=per_topic,
         forecast=_forecast(store, today, rollover),
-        states=_states(store, bank),
+        states=_states(store, bank, states),
         weakest=_weakest(store, bank),
         daily=daily,
         weekly=_weekly(store, today, rollover),
@@ -131,12 +132,8 @@ def _windows(
     the per-card totals kept by triggers."""
     names = [*bank.topics(), NOT_IN_BANK]
     index = {t: i for i, t in enumerate(names)}
-    missing = len(names) - 1
-    store.set_groups(
-        {
-            card_id: index[q.topic] if (q := bank.questions.get(qid)) else missing
-            for card_id, qid in store.card_question_ids().items()
-        }
+    groups = store.card_groups(
+        {qid: index[q.topic] for qid, q in bank.questions.items()}, len(names) - 1
     )
     end = bounds[-1]
     # Windows from the longest to the shortest, as group_sums_since wants its cuts.
@@ -154,9 +151,9 @@ def _windows(
     inside = sum(counts[-WINDOWS[-1] :])
     first = 0 if inside <= total - inside else 1
     if first:
-        add(windows[0], store.group_totals())
-        add(windows[0], store.group_sums_outside(cuts[0], end), sign=-1)
-    for row in store.group_sums_since(cuts[first:], end):
+        add(windows[0], store.group_totals(groups))
+        add(windows[0], store.group_sums_outside(groups, cuts[0], end), sign=-1)
+    for row in store.group_sums_since(groups, cuts[first:], end):
         # a review at level k is inside the windows first .. first + k
         for window in windows[first : first + row.level + 1]:
             add(window, [row])
@@ -189,10 +186,10 @@ def _weekly(store: Store, today: date, rollover: int) -> list[dict[str, object]]
     return [
         {
             "week": (first + timedelta(weeks=i)).isoformat(),
-            "reviews": n,
-            "retention": _rate(passed, n),
+            "reviews": week.graded,
+            "retention": _rate(week.passed, week.graded),
         }
-        for i, (n, passed) in enumerate(store.passes_between(bounds))
+        for i, week in enumerate(store.bucket_sums(bounds))
     ]
 
 
@@ -206,11 +203,12 @@ def _forecast(store: Store, today: date, rollover: int) -> list[dict[str, object
     ]
 
 
-def _states(store: Store, bank: Bank) -> dict[str, int]:
-    """Cards per state; "new" counts the bank's questions never reviewed."""
+def _states(store: Store, bank: Bank, reviewed: dict[State, int]) -> dict[str, int]:
+    """Cards per state from ``reviewed`` (the reviewed cards per state); "new" counts the
+    bank's questions never reviewed."""
     states = dict.fromkeys((s.label for s in State), 0)
     # A card put back to new by undo is counted with the never-reviewed questions below.
-    for state, n in store.state_counts().items():
+    for state, n in reviewed.items():
         states[state.label] += n
     ids = list(bank.questions)
     states["new"] += len(ids) - len(store.known_ids(ids))

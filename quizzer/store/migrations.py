@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The schema this quizzer writes. Version 0 is an empty file."""
 
 
@@ -77,10 +77,50 @@ END""",
 )
 
 
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """``stats_buckets`` also counts the non-cram reviews and those passed, so the weekly
+    retention sums a few hundred buckets instead of reading half a year of reviews. The
+    table is rebuilt from the history; the reviews are not touched."""
+    for trigger in ("stats_review_added", "stats_review_removed"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS stats_buckets")
+    for statement in _V5_STATS:
+        conn.execute(statement)
+
+
+# Frozen: the buckets table and the triggers exactly as schema v5 declares them.
+_V5_STATS = (
+    "CREATE TABLE stats_buckets (\n\tbucket INTEGER NOT NULL, \n\treviews INTEGER NOT NULL, "
+    "\n\tgraded INTEGER NOT NULL, \n\tpassed INTEGER NOT NULL, \n\tPRIMARY KEY (bucket)\n)",
+    "INSERT INTO stats_buckets SELECT reviewed_at / 900000, count(*), sum(NOT cram), "
+    "sum(NOT cram AND rating > 1) FROM reviews GROUP BY 1",
+    """CREATE TRIGGER stats_review_added AFTER INSERT ON reviews BEGIN
+    INSERT INTO stats_buckets
+        VALUES (NEW.reviewed_at / 900000, 1, NOT NEW.cram, NOT NEW.cram AND NEW.rating > 1)
+        ON CONFLICT(bucket) DO UPDATE SET reviews = reviews + 1,
+            graded = graded + excluded.graded, passed = passed + excluded.passed;
+    INSERT INTO stats_cards
+        SELECT NEW.card_id, 1, NEW.rating > 1, NEW.duration_ms WHERE NOT NEW.cram
+        ON CONFLICT(card_id) DO UPDATE SET reviews = reviews + 1,
+            passed = passed + excluded.passed,
+            duration_ms = duration_ms + excluded.duration_ms;
+END""",
+    """CREATE TRIGGER stats_review_removed AFTER DELETE ON reviews BEGIN
+    UPDATE stats_buckets SET reviews = reviews - 1, graded = graded - (NOT OLD.cram),
+            passed = passed - (NOT OLD.cram AND OLD.rating > 1)
+        WHERE bucket = OLD.reviewed_at / 900000;
+    UPDATE stats_cards SET reviews = reviews - 1, passed = passed - (OLD.rating > 1),
+            duration_ms = duration_ms - OLD.duration_ms
+        WHERE card_id = OLD.card_id AND NOT OLD.cram;
+END""",
+)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _v1_to_v2,
     3: _v2_to_v3,
     4: _v3_to_v4,
+    5: _v4_to_v5,
 }
 """The step that upgrades a database to each version from the one before."""
 

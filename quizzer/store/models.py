@@ -71,12 +71,16 @@ class Review(SQLModel, table=True):
 
 class StatsBucket(SQLModel, table=True):
     """Reviews per 15-minute bucket (``reviewed_at // BUCKET_MS``), kept by triggers, so the
-    stats page sums a few thousand rows instead of scanning every review."""
+    stats page sums a few thousand rows instead of scanning every review: all of them
+    (``reviews``, the heatmap and streaks), the non-cram ones (``graded``) and those of them
+    rated above Again (``passed``), for the weekly retention."""
 
     __tablename__ = "stats_buckets"
 
     bucket: int | None = Field(default=None, primary_key=True)
     reviews: int
+    graded: int
+    passed: int
 
 
 class StatsCard(SQLModel, table=True):
@@ -92,8 +96,10 @@ class StatsCard(SQLModel, table=True):
 
 TRIGGERS = (
     f"""CREATE TRIGGER stats_review_added AFTER INSERT ON reviews BEGIN
-    INSERT INTO stats_buckets VALUES (NEW.reviewed_at / {BUCKET_MS}, 1)
-        ON CONFLICT(bucket) DO UPDATE SET reviews = reviews + 1;
+    INSERT INTO stats_buckets
+        VALUES (NEW.reviewed_at / {BUCKET_MS}, 1, NOT NEW.cram, NOT NEW.cram AND NEW.rating > 1)
+        ON CONFLICT(bucket) DO UPDATE SET reviews = reviews + 1,
+            graded = graded + excluded.graded, passed = passed + excluded.passed;
     INSERT INTO stats_cards
         SELECT NEW.card_id, 1, NEW.rating > 1, NEW.duration_ms WHERE NOT NEW.cram
         ON CONFLICT(card_id) DO UPDATE SET reviews = reviews + 1,
@@ -101,7 +107,8 @@ TRIGGERS = (
             duration_ms = duration_ms + excluded.duration_ms;
 END""",
     f"""CREATE TRIGGER stats_review_removed AFTER DELETE ON reviews BEGIN
-    UPDATE stats_buckets SET reviews = reviews - 1
+    UPDATE stats_buckets SET reviews = reviews - 1, graded = graded - (NOT OLD.cram),
+            passed = passed - (NOT OLD.cram AND OLD.rating > 1)
         WHERE bucket = OLD.reviewed_at / {BUCKET_MS};
     UPDATE stats_cards SET reviews = reviews - 1, passed = passed - (OLD.rating > 1),
             duration_ms = duration_ms - OLD.duration_ms

@@ -7,10 +7,10 @@ meaning depends on a column list elsewhere.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 from quizzer.model import State
@@ -26,6 +26,30 @@ class DueCard(NamedTuple):
     question_id: str
     state: int
     due: int
+
+
+class BucketSums(NamedTuple):
+    """The reviews of a span of time: all of them, the non-cram ones (graded) and those of
+    the graded rated above Again (passed)."""
+
+    reviews: int
+    graded: int
+    passed: int
+
+
+DENSE_IDS = 1 << 22
+"""Card ids below this are looked up in the group blob of :meth:`Queries.card_groups` (up
+to 4M cards in a few MB); the rest through a function."""
+
+
+class CardGroups(NamedTuple):
+    """Every card's group for the ``group_*`` sums (see :meth:`Queries.card_groups`):
+    ``lookup`` holds, for each card id below ``dense``, its group as ``width`` big-endian
+    bytes."""
+
+    lookup: bytes
+    width: int
+    dense: int
 
 
 class CardSums(NamedTuple):
@@ -134,29 +158,30 @@ class Queries:
         first = row["first"]
         return (None if first is None else first * BUCKET_MS), int(row["total"])
 
-    def review_counts_between(self, boundaries: Sequence[int]) -> list[int]:
-        """Reviews between each pair of consecutive epoch-ms ``boundaries`` (study days)."""
+    def bucket_sums(self, boundaries: Sequence[int]) -> list[BucketSums]:
+        """The reviews between each pair of consecutive epoch-ms ``boundaries`` (ascending
+        study-day starts), summed from the 15-minute buckets: one read of the buckets in
+        range, however many intervals (years of history would otherwise cost a query a
+        day)."""
         marks = [b // BUCKET_MS for b in boundaries]
-        # One statement for every day: years of history would otherwise cost a query a day.
-        rows = self._conn.execute(
-            "SELECT (SELECT coalesce(sum(reviews), 0) FROM stats_buckets "
-            "WHERE bucket >= value ->> 0 AND bucket < value ->> 1) AS n "
-            "FROM json_each(?) ORDER BY key",
-            (json.dumps(list(itertools.pairwise(marks))),),
+        sums = [[0, 0, 0] for _ in marks[1:]]
+        if not sums:
+            return []
+        cursor = self._conn.execute(
+            "SELECT bucket, reviews, graded, passed FROM stats_buckets "
+            "WHERE bucket >= ? AND bucket < ? ORDER BY bucket",
+            (marks[0], marks[-1]),
         )
-        return [int(r["n"]) for r in rows]
-
-    def passes_between(self, boundaries: Sequence[int]) -> list[tuple[int, int]]:
-        """(non-cram reviews, passed) between each pair of consecutive ``boundaries``."""
-        rows = [
-            self._conn.execute(
-                "SELECT count(*), coalesce(sum(rating > 1), 0) FROM reviews "
-                "WHERE reviewed_at >= ? AND reviewed_at < ? AND NOT cram",
-                (lo, hi),
-            ).fetchone()
-            for lo, hi in itertools.pairwise(boundaries)
-        ]
-        return [(int(r[0]), int(r[1])) for r in rows]
+        cursor.row_factory = None
+        interval, ends = 0, marks[1:]
+        for bucket, reviews, graded, passed in cursor:
+            while bucket >= ends[interval]:
+                interval += 1
+            acc = sums[interval]
+            acc[0] += reviews
+            acc[1] += graded
+            acc[2] += passed
+        return [BucketSums(*acc) for acc in sums]
 
     def card_totals(self) -> list[CardSums]:
         """All-time non-cram sums per card (kept by triggers), cards with reviews only."""
@@ -165,59 +190,103 @@ class Queries:
         )
         return list(named_rows(cursor, CardSums))
 
-    def set_groups(self, groups: Mapping[int, int]) -> None:
-        """Assign each card (by id) to a group (a small integer, e.g. its topic's index) for
-        the ``group_*`` sums; every card needs one. The mapping is given
-        to SQLite as a function, not a table: showing stats must not write, even to a
-        temporary table (a read-only connection refuses that too)."""
-        self._conn.create_function("stat_group", 1, groups.get, deterministic=True)
+    def card_groups(self, question_groups: Mapping[str, int], default: int) -> CardGroups:
+        """Assign every card to a group (a small integer, e.g. its topic's index) for the
+        ``group_*`` sums: the group of its question in ``question_groups``, else ``default``
+        (so is a review whose card is missing). Only the cards of those questions are read.
 
-    def group_totals(self) -> list[GroupSums]:
+        SQLite gets the assignment as a blob indexed by card id, not as a table: showing
+        stats must not write, even to a temporary table (a read-only connection refuses that
+        too), and a slice of a blob costs far less than calling Python for every review.
+        Card ids past :data:`DENSE_IDS` (a sparse or hostile database) are answered by a
+        function giving the same keys."""
+        top = max(default, *question_groups.values())
+        width = max(1, (top.bit_length() + 7) // 8)
+        codes = [g.to_bytes(width, "big") for g in range(top + 1)]
+        cursor = self._conn.execute(
+            "SELECT c.id, j.value FROM json_each(?) j JOIN cards c ON c.question_id = j.key",
+            (json.dumps(question_groups),),
+        )
+        cursor.row_factory = None
+        groups: dict[int, int] = dict(cursor)
+        last = self._conn.execute("SELECT max(id) FROM cards").fetchone()[0]
+        dense = 0 if last is None else max(0, min(int(last), DENSE_IDS) + 1)
+        # C loops only: a group for each id below ``dense``, as the bytes of its key.
+        lookup = b"".join(map(codes.__getitem__, map(groups.get, range(dense), repeat(default))))
+        self._conn.create_function(
+            "stat_group", 1, lambda card_id: codes[groups.get(card_id, default)], deterministic=True
+        )
+        return CardGroups(lookup, width, dense)
+
+    def _grouped(self, sql: str, groups: CardGroups, **args: int) -> list[GroupSums]:
+        """Run ``sql`` whose ``{group}`` is the group key of ``card_id``, first column."""
+        key = (
+            f"CASE WHEN card_id >= 0 AND card_id < {groups.dense} "
+            f"THEN substr(:lookup, card_id * {groups.width} + 1, {groups.width}) "
+            "ELSE stat_group(card_id) END"
+        )
+        cursor = self._conn.execute(sql.format(group=key), {"lookup": groups.lookup, **args})
+        cursor.row_factory = None
+        return [GroupSums(int.from_bytes(k, "big"), *rest) for k, *rest in cursor]
+
+    def group_totals(self, groups: CardGroups) -> list[GroupSums]:
         """All-time non-cram sums per group (from the per-card sums kept by triggers)."""
-        cursor = self._conn.execute(
-            "SELECT stat_group(card_id) AS grp, 0, sum(reviews), sum(passed), sum(duration_ms) "
-            "FROM stats_cards GROUP BY grp"
+        return self._grouped(
+            "SELECT {group} AS grp, 0, sum(reviews), sum(passed), sum(duration_ms) "
+            "FROM stats_cards GROUP BY grp",
+            groups,
         )
-        return list(named_rows(cursor, GroupSums))
 
-    def group_sums_outside(self, start_ms: int, end_ms: int) -> list[GroupSums]:
+    def group_sums_outside(self, groups: CardGroups, start_ms: int, end_ms: int) -> list[GroupSums]:
         """Per group, the non-cram reviews before ``start_ms`` or from ``end_ms`` on."""
-        cursor = self._conn.execute(
-            "SELECT stat_group(card_id) AS grp, 0, count(*), sum(rating > 1), sum(duration_ms) "
-            "FROM reviews WHERE NOT cram AND (reviewed_at < ? OR reviewed_at >= ?) GROUP BY grp",
-            (start_ms, end_ms),
+        return self._grouped(
+            "SELECT {group} AS grp, 0, count(*), sum(rating > 1), sum(duration_ms) "
+            "FROM reviews WHERE NOT cram AND (reviewed_at < :start OR reviewed_at >= :end) "
+            "GROUP BY grp",
+            groups,
+            start=start_ms,
+            end=end_ms,
         )
-        return list(named_rows(cursor, GroupSums))
 
-    def group_sums_since(self, cuts: Sequence[int], end_ms: int) -> list[GroupSums]:
+    def group_sums_since(
+        self, groups: CardGroups, cuts: Sequence[int], end_ms: int
+    ) -> list[GroupSums]:
         """One pass over the non-cram reviews in [cuts[0], end_ms), ``cuts`` ascending: per
         group and level, where a review's level is how many of ``cuts[1:]`` it is at or
         after (so the sums since ``cuts[i]`` are those of the levels >= i)."""
         level = " + ".join(f"(reviewed_at >= {int(c)})" for c in cuts[1:]) or "0"
-        cursor = self._conn.execute(
-            f"SELECT stat_group(card_id) AS grp, {level} AS level, count(*), sum(rating > 1), "
-            "sum(duration_ms) FROM reviews WHERE NOT cram AND reviewed_at >= ? "
-            "AND reviewed_at < ? GROUP BY grp, level",
-            (cuts[0], end_ms),
+        return self._grouped(
+            f"SELECT {{group}} AS grp, {level} AS level, count(*), sum(rating > 1), "
+            "sum(duration_ms) FROM reviews WHERE NOT cram AND reviewed_at >= :start "
+            "AND reviewed_at < :end GROUP BY grp, level",
+            groups,
+            start=cuts[0],
+            end=end_ms,
         )
-        return list(named_rows(cursor, GroupSums))
 
     def card_question_ids(self) -> dict[int, str]:
         """Every card's question id, keyed by card id."""
-        rows = self._conn.execute("SELECT id, question_id FROM cards")
-        return {r["id"]: r["question_id"] for r in rows}
+        cursor = self._conn.execute("SELECT id, question_id FROM cards")
+        cursor.row_factory = None  # plain tuples: a dict of 100k cards in one C call
+        return dict(cursor)
 
     def due_counts(self, boundaries: Sequence[int]) -> list[int]:
-        """Reviewed cards falling due between each pair of consecutive ``boundaries``."""
-        return [
-            int(
-                self._conn.execute(
-                    "SELECT count(*) FROM cards WHERE due >= ? AND due < ? AND state != ?",
-                    (lo, hi, State.NEW),
-                ).fetchone()[0]
-            )
-            for lo, hi in itertools.pairwise(boundaries)
-        ]
+        """Reviewed cards falling due between each pair of consecutive (ascending)
+        ``boundaries``, counted in one statement."""
+        counts = [0] * max(0, len(boundaries) - 1)
+        if not counts:
+            return counts
+        # A card's interval is how many of the inner boundaries its due date has reached.
+        interval = " + ".join(f"(due >= {int(b)})" for b in boundaries[1:-1]) or "0"
+        cursor = self._conn.execute(
+            f"SELECT {interval} AS i, count(*) FROM cards "
+            "WHERE state != ? AND due >= ? AND due < ? GROUP BY i",
+            (State.NEW, boundaries[0], boundaries[-1]),
+        )
+        cursor.row_factory = None
+        for i, n in cursor:
+            counts[i] = int(n)
+        return counts
 
     def state_counts(self) -> dict[State, int]:
         """Reviewed cards per state (cards put back to new by undo are not counted)."""
