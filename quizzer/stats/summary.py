@@ -8,7 +8,9 @@ answer times, since they were not asked at their due date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -19,7 +21,7 @@ from quizzer.model import State
 from quizzer.schedule.queue import build_queue
 from quizzer.stats.days import day_boundaries, streaks, study_date
 from quizzer.store.db import Store
-from quizzer.store.queries import GroupSums
+from quizzer.store.queries import CardGroups, GroupSums
 
 WINDOWS = (7, 30, 365)
 HEATMAP_WEEKS = 26
@@ -129,34 +131,39 @@ def _windows(
     SQLite sums by topic (cards are grouped by their topic's index), so only a few rows a
     topic come back. The shorter windows are read in one pass; the longest from whichever
     side holds fewer reviews: the window itself, or the reviews outside it subtracted from
-    the per-card totals kept by triggers."""
+    the per-card totals kept by triggers. Where that is a lot of reviews, two connections
+    read half each at the same time (see :func:`_scan`)."""
     names = [*bank.topics(), NOT_IN_BANK]
     index = {t: i for i, t in enumerate(names)}
     groups = store.card_groups(
         {qid: index[q.topic] for qid, q in bank.questions.items()}, len(names) - 1
     )
     end = bounds[-1]
-    # Windows from the longest to the shortest, as group_sums_since wants its cuts.
+    # Windows from the longest to the shortest, as the levels of group_sums count them.
     windows = [f"{d}d" for d in sorted(WINDOWS, reverse=True)]
     cuts = [bounds[max(0, len(bounds) - 1 - d)] for d in sorted(WINDOWS, reverse=True)]
     sums: dict[tuple[int, str], list[int]] = {}
 
-    def add(window: str, rows: Iterable[GroupSums], sign: int = 1) -> None:
-        for row in rows:
-            acc = sums.setdefault((row.group, window), [0, 0, 0])
-            acc[0] += sign * row.reviews
-            acc[1] += sign * row.passed
-            acc[2] += sign * row.duration_ms
+    def add(window: str, row: GroupSums, sign: int = 1) -> None:
+        acc = sums.setdefault((row.group, window), [0, 0, 0])
+        acc[0] += sign * row.reviews
+        acc[1] += sign * row.passed
+        acc[2] += sign * row.duration_ms
 
     inside = sum(counts[-WINDOWS[-1] :])
     first = 0 if inside <= total - inside else 1
+    spans: list[Span] = [(cuts[first], end, cuts[first + 1 :], 1)]
     if first:
-        add(windows[0], store.group_totals(groups))
-        add(windows[0], store.group_sums_outside(groups, cuts[0], end), sign=-1)
-    for row in store.group_sums_since(groups, cuts[first:], end):
+        for row in store.group_totals(groups):
+            add(windows[0], row)
+        spans += [(None, cuts[0], (), -1), (end, None, (), -1)]
+    for sign, row in _scan(store, groups, spans, bounds, counts):
+        if sign < 0:  # outside the longest window: taken off the totals
+            add(windows[0], row, sign)
+            continue
         # a review at level k is inside the windows first .. first + k
         for window in windows[first : first + row.level + 1]:
-            add(window, [row])
+            add(window, row)
 
     overall = {w: [0, 0, 0] for w in windows}
     for (_, window), acc in sums.items():
@@ -176,6 +183,60 @@ def _windows(
                 )
             )
     return topics, {w: overall[w] for w in reversed(windows)}
+
+
+Span = tuple[int | None, int | None, Sequence[int], int]
+"""Reviews to sum by group: from, to (None: unbounded), the cuts of their levels, and the
+sign their sums are added with."""
+
+PARALLEL_REVIEWS = 50_000
+"""Spans holding more reviews than this are read in two halves at once (see :func:`_scan`)."""
+
+
+def _scan(
+    store: Store, groups: CardGroups, spans: list[Span], bounds: list[int], counts: list[int]
+) -> list[tuple[int, GroupSums]]:
+    """The group sums of every span, each row with its span's sign.
+
+    Reading a year of a busy history is most of the page's time, and SQLite releases the GIL
+    while it reads: so when the spans hold more than :data:`PARALLEL_REVIEWS` reviews, each
+    is cut where half its reviews (by the day ``counts`` between ``bounds``) lie on either
+    side, and a second, read-only connection sums the later halves in a thread while this
+    one sums the earlier halves. Only reads: stats never write."""
+    earlier: list[Span] = []
+    later: list[Span] = []
+    reviews = 0
+    for start, end, cuts, sign in spans:
+        lo = 0 if start is None else bisect_left(bounds, start)
+        hi = len(counts) if end is None else min(bisect_left(bounds, end), len(counts))
+        days = counts[lo:hi]
+        in_span = sum(days)
+        reviews += in_span
+        seen, cut = 0, None
+        for i, n in enumerate(days):
+            seen += n
+            if 2 * seen >= in_span:
+                cut = bounds[lo + i + 1] if lo + i + 1 < hi else None
+                break
+        if cut is None:
+            later.append((start, end, cuts, sign))
+        else:
+            earlier.append((start, cut, cuts, sign))
+            later.append((cut, end, cuts, sign))
+
+    def run(reader: Store, part: list[Span]) -> list[tuple[int, GroupSums]]:
+        return [(s, row) for a, b, c, s in part for row in reader.group_sums(groups, a, b, c)]
+
+    if reviews <= PARALLEL_REVIEWS or not earlier:
+        return run(store, spans)
+
+    def run_later() -> list[tuple[int, GroupSums]]:
+        with store.reading() as reader:  # a connection of its own, for its own thread
+            return run(reader, later)
+
+    with ThreadPoolExecutor(1) as pool:
+        rest = pool.submit(run_later)
+        return run(store, earlier) + rest.result()
 
 
 def _weekly(store: Store, today: date, rollover: int) -> list[dict[str, object]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import NamedTuple
 
@@ -45,11 +45,12 @@ to 4M cards in a few MB); the rest through a function."""
 class CardGroups(NamedTuple):
     """Every card's group for the ``group_*`` sums (see :meth:`Queries.card_groups`):
     ``lookup`` holds, for each card id below ``dense``, its group as ``width`` big-endian
-    bytes."""
+    bytes; ``key`` gives those bytes for any card id."""
 
     lookup: bytes
     width: int
     dense: int
+    key: Callable[[object], bytes]
 
 
 class CardSums(NamedTuple):
@@ -63,8 +64,8 @@ class CardSums(NamedTuple):
 
 
 class GroupSums(NamedTuple):
-    """Non-cram reviews of a group of cards (at one level of a window, for
-    ``group_sums_since``): how many, how many passed, and the time spent answering."""
+    """Non-cram reviews of a group of cards (at one level, for ``group_sums``): how many,
+    how many passed, and the time spent answering."""
 
     group: int
     level: int
@@ -101,21 +102,11 @@ class LoggedReview(NamedTuple):
     duration_ms: int
 
 
-class ExportedReview(NamedTuple):
-    """One review as exported; times are ISO 8601 UTC text formatted by SQLite."""
-
-    review_id: int
-    card_id: int
-    reviewed_at: str
-    rating: int
-    status: str
-    answer: str
-    duration_ms: int
-    seed: int | None
-    cram: int
-    before_state: int
-    after_state: int
-    after_due: str | None
+ExportedRow = tuple[int, int, int | str | None, str, object, int | str | None]
+"""A review as :meth:`Queries.exported_rows` reads it: ``(id, card_id, reviewed_at, middle,
+cram, due_after)``. The times are epoch ms when they are integers of years 0000-9999 UTC
+(:data:`ISO_MAX_MS`), for the caller to format; otherwise SQLite's ISO 8601 text of them,
+or None where there is none (a missing due date)."""
 
 
 class ExportedCard(NamedTuple):
@@ -133,6 +124,72 @@ class ExportedCard(NamedTuple):
 
 def _iso(column: str) -> str:
     return f"strftime('%Y-%m-%dT%H:%M:%fZ', {column} / 1000.0, 'unixepoch')"
+
+
+ISO_MAX_MS = 253_402_300_799_999
+"""9999-12-31T23:59:59.999Z, the last instant SQLite's ``strftime`` formats."""
+
+
+def _ms_or_iso(column: str) -> str:
+    """``column`` itself when it is an integer of years 0000-9999 UTC (for Python to format,
+    which costs a third of ``strftime``), else SQLite's ISO 8601 text of it or NULL."""
+    return (
+        f"CASE WHEN typeof({column}) = 'integer' AND {column} BETWEEN 0 AND {ISO_MAX_MS} "
+        f"THEN {column} ELSE {_iso(column)} END"
+    )
+
+
+def _csv_middle(formula_starts: Sequence[str]) -> str:
+    """The CSV fields rating to state_after of a review, with the commas around them."""
+    answer = "answer"
+    if formula_starts:
+        starts = ", ".join(f"char({ord(c)})" for c in formula_starts)
+        answer = (
+            f"(CASE WHEN substr(answer, 1, 1) IN ({starts}) THEN '''' || answer ELSE answer END)"
+        )
+    special = "'*[,\"' || char(10) || char(13) || ']*'"
+    quoted = (
+        f"CASE WHEN {answer} GLOB {special} "
+        f"THEN '\"' || replace({answer}, '\"', '\"\"') || '\"' ELSE {answer} END"
+    )
+
+    def label(column: str) -> str:
+        names = " ".join(f"WHEN {s.value} THEN '{s.label}'" for s in State)
+        return f"CASE {column} {names} ELSE {column} END"
+
+    # One printf for them all costs less than a concatenation per field.
+    return (
+        f"printf(',%s,%s,%s,%s,%s,%s,%s,%s,', rating, status, {quoted}, duration_ms, seed, "
+        f"CASE cram WHEN 1 THEN 'True' ELSE 'False' END, {label('before_state')}, "
+        f"{label('after_state')})"
+    )
+
+
+def _json_value(column: str) -> str:
+    """``column`` as JSON the way Python's json module writes the value sqlite3 reads
+    (integers and NULL directly, anything else through Python)."""
+    return (
+        f"CASE typeof({column}) WHEN 'integer' THEN {column} WHEN 'null' THEN 'null' "
+        f"ELSE json_py({column}) END"
+    )
+
+
+def _json_label(column: str) -> str:
+    """A state column as JSON: its label, or the value itself when it is no state."""
+    names = " ".join(f"WHEN {s.value} THEN '\"{s.label}\"'" for s in State)
+    return f"CASE {column} {names} ELSE {_json_value(column)} END"
+
+
+_JSON_MIDDLE = (
+    'printf(\'"rating": %s, "status": %s, "answer": %s, "duration_ms": %s, '
+    '"seed": %s, "cram": %s, "state_before": %s, "state_after": %s\', '
+    f"{_json_value('rating')}, json_quote(status), json_quote(answer), "
+    f"{_json_value('duration_ms')}, {_json_value('seed')}, "
+    "CASE WHEN cram = 1 THEN 'true' ELSE 'false' END, "
+    f"{_json_label('before_state')}, {_json_label('after_state')})"
+)
+"""The JSON members ``rating`` to ``state_after`` of a review (SQLite's ``json_quote``
+escapes text exactly as Python's json module does with ``ensure_ascii=False``)."""
 
 
 def named_rows(cursor: sqlite3.Cursor, row_type: type[tuple[object, ...]]) -> sqlite3.Cursor:
@@ -194,12 +251,7 @@ class Queries:
         """Assign every card to a group (a small integer, e.g. its topic's index) for the
         ``group_*`` sums: the group of its question in ``question_groups``, else ``default``
         (so is a review whose card is missing). Only the cards of those questions are read.
-
-        SQLite gets the assignment as a blob indexed by card id, not as a table: showing
-        stats must not write, even to a temporary table (a read-only connection refuses that
-        too), and a slice of a blob costs far less than calling Python for every review.
-        Card ids past :data:`DENSE_IDS` (a sparse or hostile database) are answered by a
-        function giving the same keys."""
+        The result serves any connection to this database (see :meth:`group_sums`)."""
         top = max(default, *question_groups.values())
         width = max(1, (top.bit_length() + 7) // 8)
         codes = [g.to_bytes(width, "big") for g in range(top + 1)]
@@ -208,18 +260,23 @@ class Queries:
             (json.dumps(question_groups),),
         )
         cursor.row_factory = None
-        groups: dict[int, int] = dict(cursor)
+        groups: dict[object, int] = dict(cursor)
         last = self._conn.execute("SELECT max(id) FROM cards").fetchone()[0]
         dense = 0 if last is None else max(0, min(int(last), DENSE_IDS) + 1)
         # C loops only: a group for each id below ``dense``, as the bytes of its key.
         lookup = b"".join(map(codes.__getitem__, map(groups.get, range(dense), repeat(default))))
-        self._conn.create_function(
-            "stat_group", 1, lambda card_id: codes[groups.get(card_id, default)], deterministic=True
-        )
-        return CardGroups(lookup, width, dense)
+        return CardGroups(lookup, width, dense, lambda card_id: codes[groups.get(card_id, default)])
 
     def _grouped(self, sql: str, groups: CardGroups, **args: int) -> list[GroupSums]:
-        """Run ``sql`` whose ``{group}`` is the group key of ``card_id``, first column."""
+        """Run ``sql``, whose first column ``{group}`` is the group key of ``card_id``.
+
+        SQLite gets the groups as a blob indexed by card id, not as a table: showing stats
+        must not write, even to a temporary table (a read-only connection refuses that too),
+        and a slice of a blob costs far less than calling Python for every review (which
+        would also hold the GIL that a scan in another thread releases). Card ids past
+        :data:`DENSE_IDS` (a sparse or hostile database) are answered by a function giving
+        the same keys."""
+        self._conn.create_function("stat_group", 1, groups.key, deterministic=True)
         key = (
             f"CASE WHEN card_id >= 0 AND card_id < {groups.dense} "
             f"THEN substr(:lookup, card_id * {groups.width} + 1, {groups.width}) "
@@ -237,31 +294,30 @@ class Queries:
             groups,
         )
 
-    def group_sums_outside(self, groups: CardGroups, start_ms: int, end_ms: int) -> list[GroupSums]:
-        """Per group, the non-cram reviews before ``start_ms`` or from ``end_ms`` on."""
-        return self._grouped(
-            "SELECT {group} AS grp, 0, count(*), sum(rating > 1), sum(duration_ms) "
-            "FROM reviews WHERE NOT cram AND (reviewed_at < :start OR reviewed_at >= :end) "
-            "GROUP BY grp",
-            groups,
-            start=start_ms,
-            end=end_ms,
-        )
-
-    def group_sums_since(
-        self, groups: CardGroups, cuts: Sequence[int], end_ms: int
+    def group_sums(
+        self,
+        groups: CardGroups,
+        start_ms: int | None,
+        end_ms: int | None,
+        cuts: Sequence[int] = (),
     ) -> list[GroupSums]:
-        """One pass over the non-cram reviews in [cuts[0], end_ms), ``cuts`` ascending: per
-        group and level, where a review's level is how many of ``cuts[1:]`` it is at or
-        after (so the sums since ``cuts[i]`` are those of the levels >= i)."""
-        level = " + ".join(f"(reviewed_at >= {int(c)})" for c in cuts[1:]) or "0"
+        """One pass over the non-cram reviews in [start_ms, end_ms) (None: no bound on that
+        side): their sums per group and level, where a review's level is how many of
+        ``cuts`` it is at or after."""
+        level = " + ".join(f"(reviewed_at >= {int(c)})" for c in cuts) or "0"
+        where = ["NOT cram"]
+        args: dict[str, int] = {}
+        if start_ms is not None:
+            where.append("reviewed_at >= :start")
+            args["start"] = start_ms
+        if end_ms is not None:
+            where.append("reviewed_at < :end")
+            args["end"] = end_ms
         return self._grouped(
             f"SELECT {{group}} AS grp, {level} AS level, count(*), sum(rating > 1), "
-            "sum(duration_ms) FROM reviews WHERE NOT cram AND reviewed_at >= :start "
-            "AND reviewed_at < :end GROUP BY grp, level",
+            f"sum(duration_ms) FROM reviews WHERE {' AND '.join(where)} GROUP BY grp, level",
             groups,
-            start=cuts[0],
-            end=end_ms,
+            **args,
         )
 
     def card_question_ids(self) -> dict[int, str]:
@@ -338,80 +394,29 @@ class Queries:
         )
         return {r["card_id"]: r["due"] for r in rows}
 
-    def exported_reviews(self, since_ms: int | None, batch: int) -> Iterator[list[ExportedReview]]:
-        """Every review (taken at or after ``since_ms``) in the order recorded, ``batch``
-        at a time."""
+    def exported_rows(
+        self, fmt: str, since_ms: int | None, batch: int, formula_starts: Sequence[str] = ()
+    ) -> Iterator[list[ExportedRow]]:
+        """Every review (taken at or after ``since_ms``) in the order recorded, ``batch`` at
+        a time, for an export in ``fmt`` (csv or json). SQLite writes each review's
+        ``middle``, so Python handles six values a review, not twelve (see
+        :class:`ExportedRow`).
+
+        In CSV, ``middle`` runs from the comma after the time to the comma before
+        ``due_before``; an answer starting with one of ``formula_starts`` gets a leading
+        ``'``, and it is quoted as Python's csv module quotes with CRLF row ends. In JSON it
+        is the members ``"rating"`` to ``"state_after"``, each value as Python's json module
+        (``ensure_ascii=False``) writes what sqlite3 reads."""
+        if fmt == "csv":
+            middle = _csv_middle(formula_starts)
+        else:
+            encode = json.JSONEncoder(ensure_ascii=False).encode
+            self._conn.create_function("json_py", 1, encode, deterministic=True)
+            middle = _JSON_MIDDLE
         where, args = ("WHERE reviewed_at >= ?", (since_ms,)) if since_ms is not None else ("", ())
         cursor = self._conn.execute(
-            f"SELECT id, card_id, {_iso('reviewed_at')}, rating, status, answer, duration_ms, "
-            f"seed, cram, before_state, after_state, {_iso('after_due')} FROM reviews {where} "
-            "ORDER BY id",
-            args,
-        )
-        named_rows(cursor, ExportedReview)
-        while rows := cursor.fetchmany(batch):
-            yield rows
-
-    def exported_csv(
-        self,
-        card_heads: Mapping[int, str],
-        since_ms: int | None,
-        batch: int,
-        formula_starts: Sequence[str] = (),
-    ) -> Iterator[list[tuple[str, int, int, str]]]:
-        """Every review (taken at or after ``since_ms``) in the order recorded, ``batch`` at a
-        time, as ``(text, card_id, cram, due_after)``: ``text`` is the review's CSV line up to
-        and including the comma before ``due_before``: its id, ``card_heads[card_id]`` (the
-        card's CSV-quoted question id and topic), the time, rating, status, the answer, the
-        duration, seed, cram and both states. An answer starting with one of
-        ``formula_starts`` gets a leading ``'``; it is quoted as Python's csv module quotes
-        with CRLF row ends. SQLite builds the text, so Python handles one string per review,
-        not twelve values."""
-        self._conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS export_heads (card_id INTEGER PRIMARY KEY, head TEXT)"
-        )
-        self._conn.execute("DELETE FROM temp.export_heads")
-        self._conn.executemany("INSERT INTO temp.export_heads VALUES (?, ?)", card_heads.items())
-        answer = "r.answer"
-        if formula_starts:
-            starts = ", ".join(f"char({ord(c)})" for c in formula_starts)
-            answer = (
-                f"(CASE WHEN substr(r.answer, 1, 1) IN ({starts}) "
-                "THEN '''' || r.answer ELSE r.answer END)"
-            )
-        special = "'*[,\"' || char(10) || char(13) || ']*'"
-        quoted = (
-            f"CASE WHEN {answer} GLOB {special} "
-            f"THEN '\"' || replace({answer}, '\"', '\"\"') || '\"' ELSE {answer} END"
-        )
-
-        def label(column: str) -> str:
-            names = " ".join(f"WHEN {s.value} THEN '{s.label}'" for s in State)
-            return f"CASE {column} {names} ELSE {column} END"
-
-        text = " || ',' || ".join(
-            [
-                "r.id",
-                "h.head",
-                _iso("r.reviewed_at"),
-                "r.rating",
-                "r.status",
-                quoted,
-                "r.duration_ms",
-                "coalesce(r.seed, '')",
-                "CASE r.cram WHEN 1 THEN 'True' ELSE 'False' END",
-                label("r.before_state"),
-                label("r.after_state"),
-                "''",
-            ]
-        )
-        where, args = (
-            ("WHERE r.reviewed_at >= ?", (since_ms,)) if since_ms is not None else ("", ())
-        )
-        cursor = self._conn.execute(
-            f"SELECT {text}, r.card_id, r.cram, coalesce({_iso('r.after_due')}, '') "
-            f"FROM reviews r JOIN temp.export_heads h ON h.card_id = r.card_id {where} "
-            "ORDER BY r.id",
+            f"SELECT id, card_id, {_ms_or_iso('reviewed_at')}, {middle}, cram, "
+            f"{_ms_or_iso('after_due')} FROM reviews {where} ORDER BY id",
             args,
         )
         cursor.row_factory = None
