@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     def stats() -> list[dict]:
         from benchmarks import stats_bench
 
-        return stats_bench.run(quick)
+        return stats_bench.run(quick, big_db)
 
     def anki() -> list[dict]:
         from benchmarks import anki_bench

@@ -141,17 +141,18 @@ def _ms_or_iso(column: str) -> str:
 
 def _csv_middle(formula_starts: Sequence[str]) -> str:
     """The CSV fields rating to state_after of a review, with the commas around them."""
-    answer = "answer"
-    if formula_starts:
-        starts = ", ".join(f"char({ord(c)})" for c in formula_starts)
-        answer = (
-            f"(CASE WHEN substr(answer, 1, 1) IN ({starts}) THEN '''' || answer ELSE answer END)"
-        )
     special = "'*[,\"' || char(10) || char(13) || ']*'"
-    quoted = (
-        f"CASE WHEN {answer} GLOB {special} "
-        f"THEN '\"' || replace({answer}, '\"', '\"\"') || '\"' ELSE {answer} END"
-    )
+    escaped = "replace(answer, '\"', '\"\"') || '\"'"
+    if formula_starts:
+        # The leading ' never needs quoting itself, so each branch tests the answer once.
+        lead = f"substr(answer, 1, 1) IN ({', '.join(f'char({ord(c)})' for c in formula_starts)})"
+        quoted = (
+            f"CASE WHEN answer GLOB {special} "
+            f"THEN '\"' || CASE WHEN {lead} THEN '''' ELSE '' END || {escaped} "
+            f"WHEN {lead} THEN '''' || answer ELSE answer END"
+        )
+    else:
+        quoted = f"CASE WHEN answer GLOB {special} THEN '\"' || {escaped} ELSE answer END"
 
     def label(column: str) -> str:
         names = " ".join(f"WHEN {s.value} THEN '{s.label}'" for s in State)
