@@ -101,7 +101,7 @@ def compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stat
     states = store.state_counts()
     return Stats(
         today=today.isoformat(),
-        reviews_total=store.reviews_total(),
+        reviews_total=total,
         due_today=len(build_queue(store, bank.questions.keys(), now, settings)),
         cards_seen=sum(states.values()),
         streak_days=current,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import repeat
+from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 from quizzer.model import State
@@ -50,7 +51,7 @@ class CardGroups(NamedTuple):
     lookup: bytes
     width: int
     dense: int
-    key: Callable[[object], bytes]
+    key: Callable[[int], bytes]
 
 
 class CardSums(NamedTuple):
@@ -222,8 +223,7 @@ class Queries:
         range, however many intervals (years of history would otherwise cost a query a
         day)."""
         marks = [b // BUCKET_MS for b in boundaries]
-        sums = [[0, 0, 0] for _ in marks[1:]]
-        if not sums:
+        if len(marks) < 2:
             return []
         cursor = self._conn.execute(
             "SELECT bucket, reviews, graded, passed FROM stats_buckets "
@@ -231,15 +231,12 @@ class Queries:
             (marks[0], marks[-1]),
         )
         cursor.row_factory = None
-        interval, ends = 0, marks[1:]
-        for bucket, reviews, graded, passed in cursor:
-            while bucket >= ends[interval]:
-                interval += 1
-            acc = sums[interval]
-            acc[0] += reviews
-            acc[1] += graded
-            acc[2] += passed
-        return [BucketSums(*acc) for acc in sums]
+        rows = cursor.fetchall()
+        buckets = [r[0] for r in rows]
+        # Running totals, so each interval is the difference at its two ends.
+        totals = [list(accumulate((r[k] for r in rows), initial=0)) for k in (1, 2, 3)]
+        ends = [bisect_left(buckets, m) for m in marks]
+        return [BucketSums(*(t[j] - t[i] for t in totals)) for i, j in pairwise(ends)]
 
     def card_totals(self) -> list[CardSums]:
         """All-time non-cram sums per card (kept by triggers), cards with reviews only."""
@@ -261,12 +258,17 @@ class Queries:
             (json.dumps(question_groups),),
         )
         cursor.row_factory = None
-        groups: dict[object, int] = dict(cursor)
+        groups: dict[int, int] = dict(cursor)
         last = self._conn.execute("SELECT max(id) FROM cards").fetchone()[0]
         dense = 0 if last is None else max(0, min(int(last), DENSE_IDS) + 1)
-        # C loops only: a group for each id below ``dense``, as the bytes of its key.
-        lookup = b"".join(map(codes.__getitem__, map(groups.get, range(dense), repeat(default))))
-        return CardGroups(lookup, width, dense, lambda card_id: codes[groups.get(card_id, default)])
+        # Every card in ``default``, then the cards of the given questions in theirs.
+        lookup = bytearray(codes[default] * dense)
+        for card_id, group in groups.items():
+            if 0 <= card_id < dense:
+                lookup[card_id * width : card_id * width + width] = codes[group]
+        return CardGroups(
+            bytes(lookup), width, dense, lambda card_id: codes[groups.get(card_id, default)]
+        )
 
     def _grouped(self, sql: str, groups: CardGroups, **args: int) -> list[GroupSums]:
         """Run ``sql``, whose first column ``{group}`` is the group key of ``card_id``.
@@ -328,22 +330,19 @@ class Queries:
         return dict(cursor)
 
     def due_counts(self, boundaries: Sequence[int]) -> list[int]:
-        """Reviewed cards falling due between each pair of consecutive (ascending)
-        ``boundaries``, counted in one statement."""
-        counts = [0] * max(0, len(boundaries) - 1)
-        if not counts:
-            return counts
-        # A card's interval is how many of the inner boundaries its due date has reached.
-        interval = " + ".join(f"(due >= {int(b)})" for b in boundaries[1:-1]) or "0"
-        cursor = self._conn.execute(
-            f"SELECT {interval} AS i, count(*) FROM cards "
-            "WHERE state != ? AND due >= ? AND due < ? GROUP BY i",
-            (State.NEW, boundaries[0], boundaries[-1]),
-        )
-        cursor.row_factory = None
-        for i, n in cursor:
-            counts[i] = int(n)
-        return counts
+        """Reviewed cards falling due between each pair of consecutive ``boundaries``:
+        counted in the (state, due) index, a range per state and interval."""
+        scheduled = ", ".join(str(int(s)) for s in State if s != State.NEW)
+        return [
+            int(
+                self._conn.execute(
+                    f"SELECT count(*) FROM cards WHERE state IN ({scheduled}) "
+                    "AND due >= ? AND due < ?",
+                    (lo, hi),
+                ).fetchone()[0]
+            )
+            for lo, hi in pairwise(boundaries)
+        ]
 
     def state_counts(self) -> dict[State, int]:
         """Reviewed cards per state (cards put back to new by undo are not counted)."""
