@@ -4,6 +4,12 @@
 is the N study days ending with today. Retention is the share of reviews rated Hard, Good
 or Easy; cram reviews count as activity (heatmap, streaks) but not towards retention or
 answer times, since they were not asked at their due date.
+
+Where the time goes, on a million reviews: the heatmap, streaks and weekly retention sum
+the 15-minute buckets kept by triggers (a few thousand rows), the forecast counts ranges of
+the (state, due) index, and the per-topic windows are one SQLite pass over the reviews of
+the longest window (or of the history outside it), grouped by a blob lookup of each card's
+topic: that pass is most of the time, and is read in two halves at once (:func:`_scan`).
 """
 
 from __future__ import annotations
