@@ -153,3 +153,40 @@ def test_latest_keeps_working_after_its_work_raises(monkeypatch: pytest.MonkeyPa
     assert seen == [1]
     assert background.pending() == 0
     assert [type(e) for e in reported] == [LookupError]
+
+
+def test_quitting_after_a_warm_demo_takes_the_warm_process_with_it(isolated: Path) -> None:
+    """A demo ran, so a PyTorch process waits for the next one: quitting neither waits for
+    it nor leaves it behind."""
+    pytest.importorskip("torch")
+    from test_demos import _wait_gone, fake_bank
+
+    fake_bank(isolated, "import os\nprint('warm under', os.getppid())\n")  # allowed
+    setup = f"""
+import os
+from pathlib import Path
+from quizzer.bank.schema import Question
+from quizzer.session import Exercise
+from quizzer.tui.screens.demo import DemoScreen
+QUESTION = Question(
+    id="t.fake", topic="Test", prompt="Twice?", answer={{"kind": "numeric", "value": "1"}},
+    demo="fake.py",
+)
+BANK = Path({str(isolated)!r})
+"""
+    done = _drive(
+        """
+        demo = DemoScreen(Exercise(QUESTION, {}, 1, "Twice?"), BANK, warm_seconds=600)
+        await app.push_screen(demo)
+        while "agrees with the bank" not in str(demo.query_one("#demo-status").render()):
+            await pilot.pause(0.05)
+        log = "\\n".join(line.text for line in demo.query_one("#demo-log").lines)
+        print(os.getpid(), log.split("warm under ")[1].split()[0], flush=True)
+        """,
+        setup=setup,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    quizzer, server = (int(pid) for pid in done.stdout.split()[-2:])
+    assert server != quizzer  # the snippet ran in the warm process
+    assert _wait_gone(server)

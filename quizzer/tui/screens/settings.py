@@ -20,7 +20,13 @@ from quizzer.safe_text import clean, text
 from quizzer.tui.screens.mode import ModeScreen
 from quizzer.tui.widgets.footer import CoalescingFooter
 
-INTEGER_KEYS = ("new_per_day", "max_reviews_per_day", "learn_ahead_minutes", "backups_keep")
+INTEGER_KEYS = (
+    "new_per_day",
+    "max_reviews_per_day",
+    "learn_ahead_minutes",
+    "backups_keep",
+    "demo_warm_seconds",
+)
 
 
 def _shown(value: object) -> str:
