@@ -303,6 +303,7 @@ WARM_PARITY = {
     "killed": "import os, signal\nprint('going')\nos.kill(os.getpid(), signal.SIGKILL)\n",
     "exit handler": "import atexit\natexit.register(lambda: print('at exit'))\nprint('main')\n",
     "cwd and argv": "import os, sys\nprint(os.getcwd(), sys.argv[0], __name__, sys.path[0])\n",
+    "environment": "import os\nprint(os.environ.get('PYTORCH_NVML_BASED_CUDA_CHECK'))\n",
 }
 
 

@@ -29,6 +29,8 @@ import atexit
 import codecs
 import contextlib
 import ctypes
+import gc
+import importlib
 import io
 import json
 import os
@@ -47,6 +49,14 @@ KILL_AFTER_S = 2.0
 REAP_POLL_S = 0.05
 """How often a child whose output has ended is looked for until it has exited."""
 PR_SET_PDEATHSIG = 1
+LATER: tuple[str, ...] = ("torch._dynamo",)
+"""Imported after the first run, once nothing runs or waits: torch.optim and
+torch.utils.checkpoint import them on first use (about 2 s, sympy included), which every
+fork would pay again; before the first run they would make it that much slower."""
+NVML_CHECK = "PYTORCH_NVML_BASED_CUDA_CHECK"
+"""Set in this process so that nothing imported here initialises CUDA when it asks whether
+CUDA is there (torch's "poison fork"): each child still picks and initialises its own
+device. The children get the value quizzer started this process with."""
 
 
 @dataclass
@@ -89,9 +99,17 @@ def exit_status(code: object) -> int:
     return 1
 
 
-def run_child(path: str, argv: list[str], cwd: str, out: int, keep_closed: list[int]) -> None:
+def run_child(
+    path: str,
+    argv: list[str],
+    cwd: str,
+    out: int,
+    keep_closed: list[int],
+    nvml_check: str | None,
+) -> None:
     """In the forked child: become ``python -u path ARGV`` run in ``cwd`` with stdout and
-    stderr on ``out``, then exit with the snippet's status as Python would. Never returns."""
+    stderr on ``out`` and the environment quizzer gave this process (``nvml_check`` is its
+    :data:`NVML_CHECK`), then exit with the snippet's status as Python would. Never returns."""
     status = 1
     try:
         parent = os.getppid()
@@ -109,6 +127,10 @@ def run_child(path: str, argv: list[str], cwd: str, out: int, keep_closed: list[
         os.dup2(out, 2)
         os.close(out)
         os.chdir(cwd)
+        if nvml_check is None:
+            os.environ.pop(NVML_CHECK, None)
+        else:
+            os.environ[NVML_CHECK] = nvml_check
         sys.argv = [path, *argv]
         sys.path[0] = os.path.dirname(os.path.abspath(path))
         status = run_script(path)
@@ -143,13 +165,15 @@ def run_script(path: str) -> int:
 class Server:
     """The loop: read requests, fork children, relay their output and exit status."""
 
-    def __init__(self, requests: int, events: int) -> None:
+    def __init__(self, requests: int, events: int, nvml_check: str | None) -> None:
         self.requests = requests
+        self.nvml_check = nvml_check
         self.events = events
         self.selector = selectors.DefaultSelector()
         self.selector.register(requests, selectors.EVENT_READ)
         self.children: dict[int, Child] = {}
         self.buffer = b""
+        self.later = LATER
 
     def serve(self) -> None:
         """Handle requests until stdin closes."""
@@ -167,6 +191,17 @@ class Server:
                 else:
                     self.read_output(key.data)
             self.tend()
+            if self.later and not self.children and not self.selector.select(0):
+                self.import_later()
+
+    def import_later(self) -> None:
+        """Import :data:`LATER` now that nothing runs or waits (a request that comes
+        meanwhile waits for it, once)."""
+        for name in self.later:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+        self.later = ()
+        gc.freeze()
 
     def timeout(self) -> float | None:
         """How long to wait for input: until a kill is due or an ended child is looked for."""
@@ -195,7 +230,8 @@ class Server:
         others = [c.fd for c in self.children.values()]
         pid = os.fork()
         if pid == 0:
-            run_child(path, argv, cwd, write_end, [self.requests, self.events, read_end, *others])
+            keep_closed = [self.requests, self.events, read_end, *others]
+            run_child(path, argv, cwd, write_end, keep_closed, self.nvml_check)
         os.close(write_end)
         child = Child(run, pid, read_end)
         self.children[run] = child
@@ -250,13 +286,18 @@ def main() -> None:
         os.dup2(null, fd)
     os.close(null)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C is quizzer's, not ours
+    nvml_check = os.environ.get(NVML_CHECK)
+    os.environ[NVML_CHECK] = "1"
     try:
         import demo_harness  # noqa: F401 - imports torch and numpy for every child
     except BaseException as exc:
         send(events, {"error": f"{type(exc).__name__}: {exc}"})
         raise SystemExit(1) from None
+    # What is imported stays out of every child's garbage collections, which would otherwise
+    # touch (and so copy) each of its pages.
+    gc.freeze()
     send(events, {"ready": os.getpid()})
-    server = Server(requests, events)
+    server = Server(requests, events, nvml_check)
     try:
         server.serve()
     finally:
