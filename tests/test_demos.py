@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, run_quizzer
+from helpers import ROOT, run_quizzer, wait_gone
 
 from quizzer.bank.loader import Bank, Source, load_bank
 from quizzer.bank.schema import Question
@@ -250,24 +250,6 @@ WARM_S = 60.0
 PARENT = "import os\nprint('parent', os.getppid())\n"
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie waiting to be reaped."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def _wait_gone(pid: int) -> bool:
-    """Wait (however busy the machine) until process ``pid`` has gone."""
-    for _ in range(600):
-        if not _alive(pid):
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _run(bank: Bank, tmp_path: Path, warm_seconds: float) -> tuple[list[str], int | None]:
     """Run the fake bank's snippet to its end: its lines and exit status."""
     with runner.start(
@@ -356,7 +338,7 @@ def test_the_warm_process_goes_after_its_idle_time_and_a_new_one_comes(tmp_path:
     bank = fake_bank(tmp_path, PARENT)
     first, _ = _run(bank, tmp_path, 0.2)
     server = int(first[0].split()[1])
-    assert _wait_gone(server)
+    assert wait_gone(server)
     second, code = _run(bank, tmp_path, 0.2)
     assert code == 0 and second[0] != first[0] and second[0] != f"parent {os.getpid()}"
 
@@ -364,13 +346,13 @@ def test_the_warm_process_goes_after_its_idle_time_and_a_new_one_comes(tmp_path:
 def test_with_the_setting_off_each_run_is_a_fresh_subprocess(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(warm.WarmServer, "submit", _never_submitted)
+    monkeypatch.setattr(warm.WarmServer, "submit", never_submitted)
     bank = fake_bank(tmp_path, PARENT)
     lines, code = _run(bank, tmp_path, 0)
     assert code == 0 and lines == [f"parent {os.getpid()}"]
 
 
-def _never_submitted(*args: object) -> None:
+def never_submitted(*args: object) -> None:
     raise AssertionError("the run reached the warm process")
 
 
@@ -382,7 +364,7 @@ def test_an_untrusted_snippet_never_reaches_the_warm_process(
     _run(bank, tmp_path, WARM_S)  # the warm process is up
     marker = tmp_path / "ran"
     (tmp_path / "fake.py").write_text(f"open({str(marker)!r}, 'w')\n")  # edited: not allowed
-    monkeypatch.setattr(warm.WarmServer, "submit", _never_submitted)
+    monkeypatch.setattr(warm.WarmServer, "submit", never_submitted)
     with pytest.raises(runner.DemoUntrusted):
         runner.start(bank.questions["t.fake"], tmp_path, {"p": 0.5}, warm_seconds=WARM_S)
     assert not marker.exists()
@@ -410,8 +392,8 @@ def test_the_warm_process_dies_with_quizzer(tmp_path: Path) -> None:
     )
     assert quizzer.returncode == -signal.SIGKILL, quizzer.stderr
     server, snippet = (int(pid) for pid in quizzer.stdout.split())
-    assert _wait_gone(server)
-    assert _wait_gone(snippet)
+    assert wait_gone(server)
+    assert wait_gone(snippet)
 
 
 @needs_torch
@@ -436,3 +418,25 @@ def test_demo_python_keeps_working_warm_without_quizzer_there(tmp_path: Path) ->
     assert isinstance(run, warm.WarmRun)
     assert lines[0] == f"parent {run.server.pid()}"  # warm, under the other interpreter
     assert lines[-1].endswith("import of quizzer halted; None in sys.modules")  # no quizzer
+
+
+@needs_torch
+def test_a_run_starts_while_an_earlier_one_that_closed_its_output_still_runs(
+    tmp_path: Path,
+) -> None:
+    """The earlier child's pipe is closed but the child not yet gone: the new run's pipe
+    may reuse its number, and the new child must keep it."""
+    script = "import os, sys, time\nif sys.argv[-1] == 'quiet':\n    os.close(1)\n    os.close(2)\n"
+    script += "    open('closed', 'w').close()\n    time.sleep(600)\nprint('second run')\n"
+    bank = fake_bank(tmp_path, script)
+    command = runner.build_command(bank.questions["t.fake"], tmp_path, {"p": 0.5})
+    with runner.launch([*command, "quiet"], tmp_path, WARM_S) as quiet:
+        for _ in range(1200):  # however busy the machine is
+            if (tmp_path / "closed").exists():
+                break
+            time.sleep(0.05)
+        time.sleep(1)  # the warm process has seen that output end (not a measurement)
+        with runner.launch(command, tmp_path, WARM_S) as second:
+            assert list(second.lines()) == ["second run"]
+        assert second.returncode == 0
+        assert quiet.returncode is None  # still running

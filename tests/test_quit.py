@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, wait_gone
 
 from quizzer.tui.background import Latest
 
@@ -159,7 +159,7 @@ def test_quitting_after_a_warm_demo_takes_the_warm_process_with_it(isolated: Pat
     """A demo ran, so a PyTorch process waits for the next one: quitting neither waits for
     it nor leaves it behind."""
     pytest.importorskip("torch")
-    from test_demos import _wait_gone, fake_bank
+    from test_demos import fake_bank
 
     fake_bank(isolated, "import os\nprint('warm under', os.getppid())\n")  # allowed
     setup = f"""
@@ -189,4 +189,4 @@ BANK = Path({str(isolated)!r})
     assert "Traceback" not in done.stderr
     quizzer, server = (int(pid) for pid in done.stdout.split()[-2:])
     assert server != quizzer  # the snippet ran in the warm process
-    assert _wait_gone(server)
+    assert wait_gone(server)

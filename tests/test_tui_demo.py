@@ -191,12 +191,12 @@ async def test_with_demo_warm_seconds_0_the_drill_runs_demos_cold(
     isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("torch")
-    from test_demos import _never_submitted
+    from test_demos import never_submitted
 
     from quizzer.demos import warm
 
     (isolated / "config.toml").write_text("fuzz = false\ndemo_warm_seconds = 0\n")
-    monkeypatch.setattr(warm.WarmServer, "submit", _never_submitted)
+    monkeypatch.setattr(warm.WarmServer, "submit", never_submitted)
     app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Q25", seed=1))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)

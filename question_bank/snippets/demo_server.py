@@ -227,7 +227,7 @@ class Server:
     def start(self, run: int, path: str, argv: list[str], cwd: str) -> None:
         """Fork a child that runs the snippet; tell quizzer its pid."""
         read_end, write_end = os.pipe()
-        others = [c.fd for c in self.children.values()]
+        others = [c.fd for c in self.children.values() if not c.output_done]  # still open
         pid = os.fork()
         if pid == 0:
             keep_closed = [self.requests, self.events, read_end, *others]
