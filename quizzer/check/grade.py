@@ -12,8 +12,9 @@ from pydantic import BaseModel
 
 from quizzer.check.build import read, symbol
 from quizzer.check.choice import read_choice
+from quizzer.check.display import render, render_as_written
 from quizzer.check.equivalence import Equivalence, Point, compare_expressions
-from quizzer.check.evaluate import FloatFunction, compile_float, render
+from quizzer.check.evaluate import FloatFunction, compile_float
 from quizzer.check.feedback import (
     distinct,
     figures_for,
@@ -103,7 +104,8 @@ def preview(
         else:
             variables = _expression_reference(model, frozenset(params))[1]
             names = _answer_names(variables, params)
-            interpreted = render(read(answer, names, keep_derivatives=True))
+            expr = read(answer, names, keep_derivatives=True)
+            interpreted = render_as_written(answer, names, expr)
     except AnswerError as error:
         return Verdict("invalid", _sentence(str(error)), error.interpreted)
     except CheckError:
@@ -452,7 +454,8 @@ def _answer_names(variables: Sequence[str], params: Mapping[str, float]) -> Name
 @functools.lru_cache(maxsize=256)
 def _rendered_reference(text: str, names: Names, params: tuple[tuple[str, float], ...]) -> str:
     substitutions = {symbol(k): sympy.Float(v) for k, v in params}
-    return render(_reference(text, names).subs(substitutions))
+    evaluated = _reference(text, names).subs(substitutions)
+    return render_as_written(text, names, evaluated, substitutions)
 
 
 def _grade_expression(
@@ -461,7 +464,7 @@ def _grade_expression(
     reference, variables = _expression_reference(spec, frozenset(params))
     names = _answer_names(variables, params)
     expr = read(answer, names)
-    interpreted = render(expr)
+    interpreted = render_as_written(answer, names, expr)
     ordered = tuple(sorted(params.items()))
     expected = _rendered_reference(spec.value, names, ordered)
     result = compare_expressions(
