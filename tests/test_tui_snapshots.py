@@ -9,7 +9,9 @@ own database, so the pictures are the same on every run and under xdist.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+import itertools
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import FIXTURES
@@ -62,6 +64,8 @@ DRILL = {
     "numeric-correct": ("Cross-entropy", keys("type:-ln(0.25)", "enter")),
     "choice-correct": ("Number formats", keys("b", "enter")),
     "recall-revealed": ("Divergences", keys("enter")),
+    "session-complete": ("Divergences", keys("enter", "4")),
+    "topic-picker": ("Adam", keys("ctrl+o")),
     "help": ("Adam", keys("question_mark")),
     "help-scrolled": ("Adam", keys("question_mark", "pagedown")),
     "palette-undo": ("Number formats", keys("b", "enter", "3", "ctrl+p", "type:undo")),
@@ -70,8 +74,10 @@ DRILL = {
 
 @pytest.fixture
 def tui_bank(monkeypatch: pytest.MonkeyPatch, utc: None) -> Path:
-    """The snapshot bank, in UTC."""
+    """The snapshot bank, in UTC, with every answer taking 6 s (the summary shows the time)."""
     monkeypatch.setenv("QUIZZER_BANK", str(TUI_BANK))
+    ticks = itertools.count(step=6.0)
+    monkeypatch.setattr("quizzer.session.time", SimpleNamespace(monotonic=lambda: next(ticks)))
     return TUI_BANK
 
 

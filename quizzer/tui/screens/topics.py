@@ -13,6 +13,7 @@ from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from quizzer.bank.loader import Bank
+from quizzer.tui.widgets.footer import CoalescingFooter
 
 
 class TopicPicker(ModalScreen[tuple[str, ...] | None]):
@@ -25,8 +26,21 @@ class TopicPicker(ModalScreen[tuple[str, ...] | None]):
     #topic-list { height: auto; max-height: 20; }
     """
     BINDINGS = [
-        Binding("enter", "start", "Start", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding(
+            "enter",
+            "start",
+            "Start",
+            priority=True,
+            id="topics.start",
+            tooltip="Study the ticked topics (Space ticks one); the drill starts again on them",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="topics.cancel",
+            tooltip="Close the picker and keep the current topics",
+        ),
     ]
 
     def __init__(self, bank: Bank, chosen: Sequence[str] | None, first_run: bool) -> None:
@@ -47,6 +61,7 @@ class TopicPicker(ModalScreen[tuple[str, ...] | None]):
                 id="topic-list",
             )
             yield Static("[dim]Space ticks · Enter starts · Esc keeps the current choice[/]")
+        yield CoalescingFooter()
 
     def _matching(self, names: Sequence[str]) -> set[str]:
         """The bank topics that ``names`` (prefixes allowed, as --topic) select."""
