@@ -8,8 +8,8 @@ own database, so the pictures are the same on every run and under xdist.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 import itertools
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import SimpleNamespace
 
