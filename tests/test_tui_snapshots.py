@@ -89,10 +89,25 @@ def test_drill(snap_compare, tui_bank: Path, state: str, size: str) -> None:  # 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
 
 
+def edited_settings(*presses: str, **values: str) -> Steps:
+    """Open the settings, type ``values`` into their fields, then press ``presses``."""
+
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await keys("escape", "comma")(pilot)
+        for name, value in values.items():
+            pilot.app.screen.query_one(f"#set-{name}", Input).value = value
+        await keys(*presses)(pilot)
+
+    return run
+
+
 MODES = {
     "stats": keys("escape", "s"),
     "browse": keys("escape", "b"),
+    "browse-choice": keys("escape", "b", "slash", "type:bfloat16"),
     "settings": keys("escape", "comma"),
+    "settings-errors": edited_settings(desired_retention="2", fsrs_parameters="1, 2, 3"),
+    "settings-unsaved": edited_settings("escape", new_per_day="3"),
 }
 
 
