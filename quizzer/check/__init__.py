@@ -86,9 +86,11 @@ def preview(
     ``timeout`` when reading takes longer than ``timeout`` seconds (it runs in the worker
     under the same limit as ``check``, so no text can freeze the caller).
     """
-    from quizzer.check import worker
+    from quizzer.check import choice, worker
 
     arguments = (_spec_data(spec), str(answer), _params(params))
+    if arguments[0]["kind"] == "choice" and len(arguments[1]) <= choice.MAX_ANSWER:
+        return choice.preview_here(arguments[0], arguments[1])
     try:
         return _bounded("preview", arguments, timeout)
     except TimeoutError:

@@ -4,7 +4,7 @@ sympy, so a choice is graded at once, even while the checker process is still st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from quizzer.check.verdict import AnswerError, CheckError, Verdict, join_notes, sentence
@@ -92,13 +92,33 @@ def grade_here(
 ) -> Verdict:
     """:func:`grade_choice` of a spec as :func:`quizzer.check.check` passes it (``params``
     play no part), with an answer that names no option reported as ``invalid``."""
+    model = _choice_spec(spec)
+    return _invalid_if_unreadable(lambda: grade_choice(model, answer, mistakes))
+
+
+def preview_here(spec: dict[str, Any], answer: str) -> Verdict:
+    """How a choice answer reads (``ungraded``, the options it names), or ``invalid``."""
+    model = _choice_spec(spec)
+    return _invalid_if_unreadable(
+        lambda: Verdict(
+            "ungraded",
+            interpreted=describe_choice(model.options, read_choice(model.options, answer)),
+        )
+    )
+
+
+def _choice_spec(spec: dict[str, Any]) -> ChoiceSpec:
     from quizzer.check.spec import ChoiceSpec, load_spec
 
     model = load_spec(spec)
     if not isinstance(model, ChoiceSpec):
         raise CheckError(f"a {model.kind} answer is not a choice")
+    return model
+
+
+def _invalid_if_unreadable(verdict: Callable[[], Verdict]) -> Verdict:
     try:
-        return grade_choice(model, answer, mistakes)
+        return verdict()
     except AnswerError as error:
         return Verdict("invalid", sentence(str(error)), error.interpreted)
     except CheckError:
