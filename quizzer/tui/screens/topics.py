@@ -43,18 +43,16 @@ class TopicPicker(ModalScreen[tuple[str, ...] | None]):
         ),
     ]
 
-    def __init__(self, bank: Bank, chosen: Sequence[str] | None, first_run: bool) -> None:
+    def __init__(self, bank: Bank, chosen: Sequence[str] | None) -> None:
         super().__init__()
         self.bank = bank
         self.chosen = chosen
-        self.first_run = first_run
 
     def compose(self) -> ComposeResult:
         sizes = {t: len(self.bank.select_topics([t])) for t in self.bank.topics()}
         ticked = set(sizes) if self.chosen is None else self._matching(self.chosen)
         with Vertical(id="topic-picker"):
-            title = "Welcome: what do you want to study?" if self.first_run else "Topics"
-            yield Label(f"[b]{title}[/b]")
+            yield Label("[b]Topics[/b]")
             yield Static("[dim]New questions come in this order, a few of each topic at a time.[/]")
             yield SelectionList[str](
                 *(Selection(f"{escape(t)} ({n})", t, t in ticked) for t, n in sizes.items()),
