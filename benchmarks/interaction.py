@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.records import compared
 from benchmarks.startup import NOW
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,17 +158,6 @@ def _first_grades(env: dict[str, str], work: Path, *options: str) -> dict:
     return _run(QUIZZER, env, "grade", *options)[0]
 
 
-def _record(name: str, value: float, baseline: float, **extra: object) -> dict:
-    return {
-        "name": name,
-        "value": round(value, 3),
-        "unit": "s",
-        "baseline": round(baseline, 3),
-        "ratio": round(value / baseline, 2),
-        **extra,
-    }
-
-
 def run(quick: bool) -> list[dict]:
     """``quit`` (s, against hello world's quit), ``first_grade`` on the shipped bank and
     ``first_grade_numeric`` (s, each against a warm grade of the same run)."""
@@ -185,12 +175,12 @@ def run(quick: bool) -> list[dict]:
             grades["first_grade"].append(_first_grades(env, Path(tmp)))
             grades["first_grade_numeric"].append(_first_grades(env, Path(tmp), *NUMERIC))
     records = [
-        _record("quit", statistics.median(ours), statistics.median(hello), max=round(max(ours), 3))
+        compared("quit", statistics.median(ours), statistics.median(hello), max=round(max(ours), 3))
     ]
     for name, reports in grades.items():
         first = [r["first"] for r in reports]
         records.append(
-            _record(
+            compared(
                 name,
                 statistics.median(first),
                 statistics.median(r["warm"] for r in reports),
