@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.records import compared
 from quizzer.bank.loader import Bank, load_bank
 from quizzer.bank.params import draw
 from quizzer.demos import runner, warm
@@ -99,26 +100,22 @@ def run(quick: bool) -> list[dict]:
     second = statistics.median(per_snippet.values())
     slowest = max(per_snippet, key=per_snippet.__getitem__)
     return [
-        {
-            "name": "demo_first_run",
-            "value": round(first, 3),
-            "unit": "s",
-            "baseline": round(anchor, 3),
-            "ratio": round(first / anchor, 2),
-            "question": FIRST,
-            "cold_s": round(statistics.median(colds), 3),
-        },
-        {
-            "name": "demo_second_run",
-            "value": round(second, 3),
-            "unit": "s",
-            "baseline": round(anchor, 3),
-            "ratio": round(second / anchor, 2),
-            "snippets": len(per_snippet),
-            "max_s": round(per_snippet[slowest], 3),
-            "slowest": slowest,
-            "rerun_at_once_s": round(statistics.median(at_once), 3),
-        },
+        compared(
+            "demo_first_run",
+            first,
+            anchor,
+            question=FIRST,
+            cold_s=round(statistics.median(colds), 3),
+        ),
+        compared(
+            "demo_second_run",
+            second,
+            anchor,
+            snippets=len(per_snippet),
+            max_s=round(per_snippet[slowest], 3),
+            slowest=slowest,
+            rerun_at_once_s=round(statistics.median(at_once), 3),
+        ),
         {"name": "demo_warm_idle_rss_mb", "value": rss and round(rss, 1), "unit": "MB"},
     ]
 

@@ -31,7 +31,7 @@ from benchmarks import synthetic  # noqa: E402
 
 NAMES = {
     "startup": ["startup_first_question", "startup_first_question_1m", "rss_tui_mb", "cli_version"],
-    "interaction": ["quit", "first_grade"],
+    "interaction": ["quit", "first_grade", "first_grade_numeric"],
     "store": ["review_commit", "due_queue_1m_reviews", "db_bytes_per_review"],
     "bank": ["bank_load_10k", "bank_list_238k"],
     "check": ["check_median", "check_p99"],

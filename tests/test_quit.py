@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from helpers import ROOT, wait_gone
 
 from quizzer.tui.background import Latest
@@ -35,15 +36,25 @@ async def script(pilot):
 
 run = tui.QuizzerApp.run
 tui.QuizzerApp.run = lambda self, **kw: run(self, headless=True, auto_pilot=script)
-sys.argv = ["quizzer", "drill", "--topic", "Sample choice"]
+sys.argv = ["quizzer", *{argv!r}]
 from quizzer.launcher import main
 main()
 """
 
 
-def _drive(steps: str, setup: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the TUI on the sample bank's choice questions, do ``steps``, press Ctrl+Q."""
-    code = DRIVE.format(setup=setup, steps=textwrap.indent(textwrap.dedent(steps), "    "))
+CHOICES = ("drill", "--topic", "Sample choice")
+NUMERIC = ("--bank", str(FIXTURES / "tui_bank"), "drill", "--topic", "Cross-entropy")
+"""A numeric question: unlike a choice, its check needs the checker process."""
+
+
+def _drive(
+    steps: str, setup: str = "", argv: tuple[str, ...] = CHOICES
+) -> subprocess.CompletedProcess[str]:
+    """Run the TUI with ``argv`` (the sample bank's choice questions), do ``steps``, press
+    Ctrl+Q."""
+    code = DRIVE.format(
+        setup=setup, steps=textwrap.indent(textwrap.dedent(steps), "    "), argv=list(argv)
+    )
     # The timeout only turns a hang into a failure; it measures nothing.
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -91,11 +102,12 @@ worker._started = never_ready
 """
     done = _drive(
         """
-        await pilot.press("b", "enter")
+        await pilot.press(*"1.4", "enter")
         await pilot.pause(0.2)
         assert app.screen.mode == "checking"
         """,
         setup=never,
+        argv=NUMERIC,
     )
     assert done.returncode == 0, done.stderr
     assert _reviews(isolated / "quizzer.db") == []

@@ -233,7 +233,7 @@ class QuizzerApp(App[None]):
             if topics is not None:
                 drill.restart(replace(drill.session.options, topic=topics))
 
-        self.push_screen(TopicPicker(self.context.bank, chosen, first_run=False), picked)
+        self.push_screen(TopicPicker(self.context.bank, chosen), picked)
 
     def action_help(self) -> None:
         """Show the keys (or close the help when it is open)."""

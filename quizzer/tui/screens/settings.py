@@ -43,6 +43,13 @@ def home_relative(path: Path) -> str:
         return str(path)
 
 
+PLACEHOLDERS = {
+    "fsrs_parameters": "empty: the FSRS defaults",
+    "demo_python": "empty: the python quizzer runs with",
+}
+"""What an empty text field means, shown in it."""
+
+
 class ConfirmLeave(ModalScreen[str]):
     """Asks what to do with unsaved edits: save, discard, or keep editing."""
 
@@ -144,7 +151,7 @@ class SettingsScreen(ModeScreen):
         if key == "desired_retention":
             return Input(str(value), type="number", id=field_id, compact=True)
         return Input(
-            _shown(value), id=field_id, placeholder="empty: the FSRS defaults", compact=True
+            _shown(value), id=field_id, placeholder=PLACEHOLDERS.get(key, ""), compact=True
         )
 
     def home_widget(self) -> str:
