@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.records import compared
 from benchmarks.startup import NOW
 from benchmarks.synthetic import NOW_MS
 
@@ -129,18 +130,6 @@ def _wall(command: list[str], env: dict[str, str] | None = None) -> float:
     return time.perf_counter() - start
 
 
-def _record(name: str, ours: list[float], anchor: list[float], what: str) -> dict:
-    value, baseline = statistics.median(ours), statistics.median(anchor)
-    return {
-        "name": name,
-        "value": round(value, 3),
-        "unit": "s",
-        "baseline": round(baseline, 3),
-        "ratio": round(value / baseline, 2),
-        "quizzer": what,
-    }
-
-
 def run(quick: bool, big_db: Path) -> list[dict]:
     """The three Anki anchors against quizzer on the 1M-review database."""
     if not available():
@@ -189,7 +178,9 @@ def run(quick: bool, big_db: Path) -> list[dict]:
             for _ in range(runs):
                 ours.append(_wall(ours_cmd, env))
                 anchor.append(_wall(anki_cmd))
-            records.append(_record(name, ours, anchor, what))
+            records.append(
+                compared(name, statistics.median(ours), statistics.median(anchor), quizzer=what)
+            )
     return records
 
 

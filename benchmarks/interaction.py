@@ -6,7 +6,10 @@
 * ``first_grade``: an answer is typed and submitted the moment the first question is
   painted (the checker is still starting); the figure is the time from Enter (the answer
   box's ``Submitted`` message) to the first paint with the verdict, against a warm grade
-  (the next question's, once the checker is ready), timed the same way.
+  (the next question's, once the checker is ready), timed the same way. Every shipped topic
+  starts with a choice, graded without the checker; ``first_grade_numeric`` does the same
+  on a bank whose first question is numeric, which waits for the checker to start. The
+  answer typed fits the question's kind, so it is graded rather than refused.
 
 The apps run headless through Textual's own auto-pilot; quizzer through its real entry point
 (``quizzer`` with no arguments).
@@ -23,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.records import compared
 from benchmarks.startup import NOW
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +55,7 @@ import quizzer.tui.screens.drill as drill
 
 SCENARIO = sys.argv[1]
 marks = {}
+kinds = []
 submitted = drill.DrillScreen.on_input_submitted
 
 def on_input_submitted(self, event):
@@ -69,9 +74,14 @@ def watch_verdict(app):
         marks["shown"] = True
         app.call_after_refresh(lambda: marks.setdefault("painted", time.perf_counter()))
 
-async def graded(pilot, answer):
+ANSWERS = {"choice": "a", "numeric": "0.5", "vector": "[0.5]", "expression": "x"}
+
+async def graded(pilot):
+    # an answer of the question's kind, so it is graded (not refused as unreadable)
+    question = pilot.app.screen.session.current.question
+    kinds.append(question.answer.kind)
     marks.clear()
-    await pilot.press(*answer, "enter")
+    await pilot.press(*ANSWERS.get(question.answer.kind, "0.5"), "enter")
     while "painted" not in marks:
         await pilot.pause(0.002)
     return marks["painted"] - marks["enter"]
@@ -86,19 +96,20 @@ async def script(pilot):
         await pilot.pause(0.1)
     else:
         app.set_interval(0.002, lambda: watch_verdict(app))
-        report["first"] = await graded(pilot, "0.5")
+        report["first"] = await graded(pilot)
         await pilot.press("3")
         while app.screen.mode != "answering":
             await pilot.pause(0.01)
         await pilot.pause(0.5)
-        report["warm"] = await graded(pilot, "0.5")
+        report["warm"] = await graded(pilot)
+        report["kinds"] = kinds
     report["quit_at"] = time.time()
     print(json.dumps(report), flush=True)
     await pilot.press("ctrl+q")
 
 run = tui.QuizzerApp.run
 tui.QuizzerApp.run = lambda self, **kw: run(self, headless=True, auto_pilot=script)
-sys.argv = ["quizzer"]
+sys.argv = ["quizzer", *sys.argv[2:]]  # after the scenario: options of quizzer
 from quizzer.launcher import main
 main()
 """
@@ -130,10 +141,29 @@ def _run(code: str, env: dict[str, str], *args: str) -> tuple[dict, float]:
     return (last if isinstance(last, dict) else {"quit_at": last}), ended
 
 
+NUMERIC = (
+    "--bank",
+    str(ROOT / "tests" / "fixtures" / "tui_bank"),
+    "drill",
+    "--topic",
+    "Cross-entropy",
+)
+"""A bank whose first question is numeric: a shipped topic starts with a choice, which is
+graded without the checker, so this one shows the checker's own start."""
+
+
+def _first_grades(env: dict[str, str], work: Path, *options: str) -> dict:
+    """The first and the warm grade of a fresh database's first question (one run)."""
+    Path(work, "quizzer.db").unlink(missing_ok=True)
+    return _run(QUIZZER, env, "grade", *options)[0]
+
+
 def run(quick: bool) -> list[dict]:
-    """``quit`` (s, against hello world's quit) and ``first_grade`` (s, against a warm grade)."""
+    """``quit`` (s, against hello world's quit), ``first_grade`` on the shipped bank and
+    ``first_grade_numeric`` (s, each against a warm grade of the same run)."""
     runs = 3 if quick else 7
-    ours, hello, first, warm = [], [], [], []
+    ours, hello = [], []
+    grades: dict[str, list[dict]] = {"first_grade": [], "first_grade_numeric": []}
     with tempfile.TemporaryDirectory(prefix="quizzer-interaction-") as tmp:
         env = _env(Path(tmp))
         _run(QUIZZER, env, "quit")  # creates the database and the bank cache
@@ -142,31 +172,23 @@ def run(quick: bool) -> list[dict]:
             ours.append(ended - report["quit_at"])
             report, ended = _run(HELLO, env)
             hello.append(ended - report["quit_at"])
-            # A fresh database each time, so the first question is the same new one.
-            Path(tmp, "quizzer.db").unlink()
-            report, _ = _run(QUIZZER, env, "grade")
-            first.append(report["first"])
-            warm.append(report["warm"])
-    quit_s, hello_s = statistics.median(ours), statistics.median(hello)
-    first_s, warm_s = statistics.median(first), statistics.median(warm)
-    return [
-        {
-            "name": "quit",
-            "value": round(quit_s, 3),
-            "unit": "s",
-            "baseline": round(hello_s, 3),
-            "ratio": round(quit_s / hello_s, 2),
-            "max": round(max(ours), 3),
-        },
-        {
-            "name": "first_grade",
-            "value": round(first_s, 3),
-            "unit": "s",
-            "baseline": round(warm_s, 3),
-            "ratio": round(first_s / warm_s, 2),
-            "max": round(max(first), 3),
-        },
+            grades["first_grade"].append(_first_grades(env, Path(tmp)))
+            grades["first_grade_numeric"].append(_first_grades(env, Path(tmp), *NUMERIC))
+    records = [
+        compared("quit", statistics.median(ours), statistics.median(hello), max=round(max(ours), 3))
     ]
+    for name, reports in grades.items():
+        first = [r["first"] for r in reports]
+        records.append(
+            compared(
+                name,
+                statistics.median(first),
+                statistics.median(r["warm"] for r in reports),
+                max=round(max(first), 3),
+                kinds=reports[-1]["kinds"],  # of the first and the warm question
+            )
+        )
+    return records
 
 
 if __name__ == "__main__":

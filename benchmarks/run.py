@@ -3,7 +3,8 @@
     python benchmarks/run.py [--quick]
 
 Each line is ``{"name", "value", "unit", "baseline", "ratio", ...}``; ``baseline`` and
-``ratio`` are set where a same-run comparison applies (start-up against a bare Textual app).
+``ratio`` are set where a same-run comparison applies (start-up against a bare Textual app,
+demos against ``python -c "import torch"``).
 A benchmark that fails prints ``{"name": ..., "error": ...}`` and the others still run.
 Figures are measurements, never pass/fail: the goals live in the README's Performance
 section. The synthetic 1M-review database is built once and cached (see
@@ -30,7 +31,7 @@ from benchmarks import synthetic  # noqa: E402
 
 NAMES = {
     "startup": ["startup_first_question", "startup_first_question_1m", "rss_tui_mb", "cli_version"],
-    "interaction": ["quit", "first_grade"],
+    "interaction": ["quit", "first_grade", "first_grade_numeric"],
     "store": ["review_commit", "due_queue_1m_reviews", "db_bytes_per_review"],
     "bank": ["bank_load_10k", "bank_list_238k"],
     "check": ["check_median", "check_p99"],
@@ -44,6 +45,7 @@ NAMES = {
     "stats": ["stats_1m_reviews", "export_1m_reviews"],
     "anki": ["anki_first_due_card", "anki_graphs_365d", "anki_revlog_csv"],
     "hostile": ["bank_check_alias_bomb_s", "bank_check_alias_bomb_peak_mb"],
+    "demo": ["demo_first_run", "demo_second_run", "demo_warm_idle_rss_mb"],
 }
 
 
@@ -132,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return hostile_bench.run(quick)
 
+    def demo() -> list[dict]:
+        from benchmarks import demo_bench
+
+        return demo_bench.run(quick)
+
     for name, bench in [
         ("startup", startup),
         ("interaction", interaction),
@@ -142,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         ("stats", stats),
         ("anki", anki),
         ("hostile", hostile),
+        ("demo", demo),
     ]:
         if args.only is None or name in args.only:
             _group(name, bench)

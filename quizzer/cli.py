@@ -33,7 +33,7 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 bank_app = typer.Typer(help="Inspect and validate question banks.", no_args_is_help=True)
 app.add_typer(bank_app, name="bank")

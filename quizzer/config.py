@@ -27,6 +27,8 @@ class Settings:
     fuzz: bool = True
     fsrs_parameters: list[float] = field(default_factory=list)
     demo_python: str = ""
+    demo_warm_seconds: int = 120
+    """How long the PyTorch process of the demos stays ready after a run (0: none)."""
     keymap: dict[str, str] = field(default_factory=dict)
     """TUI keys by binding id (``[keymap]`` table), e.g. ``undo = "ctrl+z,u"``."""
 
@@ -100,6 +102,7 @@ _RANGES: dict[str, tuple[type, float, float]] = {
     "rollover_hour": (int, 0, 23),
     "learn_ahead_minutes": (int, 0, 24 * 60),
     "backups_keep": (int, 0, 1000),
+    "demo_warm_seconds": (int, 0, 24 * 60 * 60),
 }
 """Type and inclusive range of each numeric setting (an int is accepted for a float)."""
 
@@ -141,6 +144,8 @@ DESCRIPTIONS = {
     "fsrs_parameters": "21 fitted FSRS weights (empty: the defaults); see `quizzer optimize`",
     "demo_python": "interpreter that runs the PyTorch demos, e.g. a conda env's python with "
     "CUDA (empty: the one quizzer runs with)",
+    "demo_warm_seconds": "seconds a loaded PyTorch process waits after a demo, so the next "
+    "one starts at once (0: a fresh process for every demo)",
 }
 """What each setting means, in the order they are shown."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("QUIZZER_NOW", FIXED_NOW)
     monkeypatch.delenv("QUIZZER_BANK", raising=False)
     yield tmp_path
+    warm = sys.modules.get("quizzer.demos.warm")
+    if warm is not None:  # a warm demo process started by the test goes with it
+        warm.shutdown()
 
 
 @pytest.fixture

@@ -152,3 +152,36 @@ def test_plain_mode_marks_the_right_option_and_the_pick(isolated: Path) -> None:
     assert rows(isolated / "quizzer.db", "SELECT answer, status FROM reviews") == [
         ("x", "incorrect")
     ]
+
+
+BF16 = {"kind": "choice", "options": ["5", "8", "10", "11"], "correct": "8"}
+
+
+def test_a_choice_is_read_and_graded_without_waiting_for_the_checker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first question a new user sees is a choice, answered while the checker process
+    is still importing sympy: it took 1.5 s for a letter."""
+    from quizzer.check import check, preview, worker
+
+    def no_worker(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a choice went to the checker process")
+
+    monkeypatch.setattr(worker, "call", no_worker)
+    assert check(BF16, "b").status is Status.CORRECT
+    wrong = check(BF16, "a", mistakes=[{"answer": "a", "feedback": "That is fp16's 5."}])
+    assert wrong.status is Status.INCORRECT and "fp16's 5" in wrong.feedback
+    assert check(BF16, "e").feedback == "There is no option e (choose a–d)."
+    assert preview(BF16, "b").interpreted == "b) 8"
+    assert preview(BF16, "e").status is Status.INVALID
+
+
+@pytest.mark.parametrize("answer", ["²", "b²", "½"])
+def test_digits_of_other_scripts_name_no_option(answer: str) -> None:
+    """str.isdigit() accepts "²", which int() then refused: the answer got "Could not check
+    this answer (ValueError)" instead of what is wrong with it."""
+    from quizzer.check import check
+
+    verdict = check(BF16, answer)
+    assert verdict.status is Status.INVALID
+    assert "is not one of the options (choose a–d)" in verdict.feedback

@@ -107,3 +107,13 @@ def test_a_broken_reference_answer_is_a_user_error_not_an_internal_one(isolated)
     assert len(lines) == 1
     assert lines[0].startswith("quizzer: error: ")
     assert "internal error" not in out.stderr
+
+
+def test_help_names_the_environment_variables_and_keeps_sentences_whole() -> None:
+    """Rich markup read "[env: QUIZZER_DB; …]" as a tag and dropped it ("Database file ."),
+    and the docstrings' line breaks cut sentences in the middle of the command list."""
+    done = run_quizzer("--help", env={"COLUMNS": "200"})
+    assert done.returncode == 0
+    assert "[env: QUIZZER_DB" in done.stdout and "[env: QUIZZER_BANK]" in done.stdout
+    assert "Database file ." not in done.stdout
+    assert "In plain mode an empty answer shows" in done.stdout

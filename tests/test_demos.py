@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, run_quizzer
+from helpers import ROOT, run_quizzer, wait_gone
 
 from quizzer.bank.loader import Bank, Source, load_bank
 from quizzer.bank.schema import Question
-from quizzer.demos import commands, runner, trust
+from quizzer.demos import commands, runner, trust, warm
 from quizzer.errors import ExitCode
 
 BANK_DIR = ROOT / "question_bank"
@@ -239,3 +241,202 @@ def test_demo_python_that_cannot_run_is_one_line(tmp_path: Path) -> None:
     assert out.stderr.count("\n") == 1
     assert out.stderr.startswith("quizzer: error: demo_python ")
     assert "cannot be run" in out.stderr
+
+
+# -- the warm runner: torch imported once, each later demo only runs its snippet -------------
+
+needs_torch = pytest.mark.skipif(not runner.torch_available(), reason="torch is not installed")
+WARM_S = 60.0
+PARENT = "import os\nprint('parent', os.getppid())\n"
+
+
+def _run(bank: Bank, tmp_path: Path, warm_seconds: float) -> tuple[list[str], int | None]:
+    """Run the fake bank's snippet to its end: its lines and exit status."""
+    with runner.start(
+        bank.questions["t.fake"], tmp_path, {"p": 0.5}, warm_seconds=warm_seconds
+    ) as run:
+        lines = list(run.lines())
+    return lines, run.returncode
+
+
+@needs_torch
+def test_a_second_run_goes_to_the_same_warm_process(tmp_path: Path) -> None:
+    bank = fake_bank(tmp_path, PARENT + ECHO_ARGS)
+    question = bank.questions["t.fake"]
+    with runner.start(question, tmp_path, {"p": 0.5}, warm_seconds=WARM_S) as first:
+        first_lines = list(first.lines())
+    assert isinstance(first, warm.WarmRun)
+    server = first.server.pid(timeout=120)
+    assert server is not None and server != os.getpid()
+    second_lines, code = _run(bank, tmp_path, WARM_S)
+    assert code == 0
+    assert first_lines == second_lines
+    assert second_lines[0] == f"parent {server}"  # a child of the warm process, not of ours
+    cold_lines, _ = _run(bank, tmp_path, 0)
+    assert cold_lines[1:] == second_lines[1:]  # the same command line reaches the snippet
+
+
+WARM_PARITY = {
+    "passing": "import sys\nprint('out')\nprint('err', file=sys.stderr)\nprint('OK')\n",
+    "mismatching": "print('  bank: 1')\nprint('MISMATCH: t.fake: 2 is not 1')\nexit(1)\n",
+    "exit message": "import sys\nprint('before')\nsys.exit('error: device is not available')\n",
+    "exception": "print('before')\n\ndef f():\n    raise ValueError('bad')\n\nf()\n",
+    "no final newline": "import sys\nsys.stdout.write('a\\r\\nb\\rc')\n",
+    "killed": "import os, signal\nprint('going')\nos.kill(os.getpid(), signal.SIGKILL)\n",
+    "exit handler": "import atexit\natexit.register(lambda: print('at exit'))\nprint('main')\n",
+    "cwd and argv": "import os, sys\nprint(os.getcwd(), sys.argv[0], __name__, sys.path[0])\n",
+    "environment": "import os\nprint(os.environ.get('PYTORCH_NVML_BASED_CUDA_CHECK'))\n",
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("script", WARM_PARITY.values(), ids=WARM_PARITY.keys())
+def test_a_warm_run_prints_and_exits_as_a_cold_one(tmp_path: Path, script: str) -> None:
+    """Same lines (MISMATCH ones included), same order, same exit status."""
+    bank = fake_bank(tmp_path, script)
+    cold = _run(bank, tmp_path, 0)
+    warm_run = _run(bank, tmp_path, WARM_S)
+    assert warm_run == cold
+
+
+@needs_torch
+def test_cancelling_a_warm_run_kills_it_and_the_next_run_works(tmp_path: Path) -> None:
+    script = "import os, time\nprint('started', flush=True)\n"
+    script += (
+        "if not os.path.exists('slept'):\n    open('slept', 'w').close()\n    time.sleep(600)\n"
+    )
+    bank = fake_bank(tmp_path, PARENT + script)
+    question = bank.questions["t.fake"]
+    with runner.start(question, tmp_path, {"p": 0.5}, warm_seconds=WARM_S) as run:
+        lines = run.lines()
+        assert next(lines).startswith("parent ")
+        assert next(lines) == "started"
+        run.cancel()
+        assert run.returncode == -signal.SIGTERM
+        assert list(lines) == []
+    assert isinstance(run, warm.WarmRun)
+    server = run.server.pid()
+    lines_after, code = _run(bank, tmp_path, WARM_S)
+    assert code == 0 and lines_after[0] == f"parent {server}"
+
+
+@needs_torch
+def test_a_warm_run_that_ignores_sigterm_is_killed(tmp_path: Path) -> None:
+    script = "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    script += "print('started', flush=True)\ntime.sleep(600)\n"
+    bank = fake_bank(tmp_path, script)
+    with runner.start(bank.questions["t.fake"], tmp_path, {"p": 0.5}, warm_seconds=WARM_S) as run:
+        lines = run.lines()
+        assert next(lines) == "started"
+        run.stop()  # what Esc does: returns at once; the process sends SIGKILL 2 s later
+        assert list(lines) == []
+        assert run.returncode == -signal.SIGKILL
+
+
+@needs_torch
+def test_the_warm_process_goes_after_its_idle_time_and_a_new_one_comes(tmp_path: Path) -> None:
+    bank = fake_bank(tmp_path, PARENT)
+    first, _ = _run(bank, tmp_path, 0.2)
+    server = int(first[0].split()[1])
+    assert wait_gone(server)
+    second, code = _run(bank, tmp_path, 0.2)
+    assert code == 0 and second[0] != first[0] and second[0] != f"parent {os.getpid()}"
+
+
+def test_with_the_setting_off_each_run_is_a_fresh_subprocess(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(warm.WarmServer, "submit", never_submitted)
+    bank = fake_bank(tmp_path, PARENT)
+    lines, code = _run(bank, tmp_path, 0)
+    assert code == 0 and lines == [f"parent {os.getpid()}"]
+
+
+def never_submitted(*args: object) -> None:
+    raise AssertionError("the run reached the warm process")
+
+
+@needs_torch
+def test_an_untrusted_snippet_never_reaches_the_warm_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank = fake_bank(tmp_path, PARENT)
+    _run(bank, tmp_path, WARM_S)  # the warm process is up
+    marker = tmp_path / "ran"
+    (tmp_path / "fake.py").write_text(f"open({str(marker)!r}, 'w')\n")  # edited: not allowed
+    monkeypatch.setattr(warm.WarmServer, "submit", never_submitted)
+    with pytest.raises(runner.DemoUntrusted):
+        runner.start(bank.questions["t.fake"], tmp_path, {"p": 0.5}, warm_seconds=WARM_S)
+    assert not marker.exists()
+
+
+@needs_torch
+def test_the_warm_process_dies_with_quizzer(tmp_path: Path) -> None:
+    """quizzer killed outright (no exit handler runs): the warm process and the snippet
+    it was running go too."""
+    script = "import time\nprint('running', os.getpid(), flush=True)\ntime.sleep(600)\n"
+    bank = fake_bank(tmp_path, PARENT + script)
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from quizzer.bank.schema import Question\n"
+        "from quizzer.demos import runner\n"
+        f"q = Question.model_validate_json({bank.questions['t.fake'].model_dump_json()!r})\n"
+        f"run = runner.start(q, Path({str(tmp_path)!r}), {{'p': 0.5}}, warm_seconds=60)\n"
+        "lines = run.lines()\n"
+        "print(next(lines).split()[1], next(lines).split()[1], flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    quizzer = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert quizzer.returncode == -signal.SIGKILL, quizzer.stderr
+    server, snippet = (int(pid) for pid in quizzer.stdout.split())
+    assert wait_gone(server)
+    assert wait_gone(snippet)
+
+
+@needs_torch
+def test_demo_python_keeps_working_warm_without_quizzer_there(tmp_path: Path) -> None:
+    """The warm process runs under demo_python, which has torch but not quizzer."""
+    other = tmp_path / "other-python"
+    other.write_text(
+        f"#!{sys.executable}\n"
+        "import runpy, sys\n"
+        "sys.modules['quizzer'] = None  # this interpreter has torch but no quizzer\n"
+        "print('(the other interpreter)')\n"
+        "args = [a for a in sys.argv[1:] if a != '-u']\n"
+        "sys.argv = args\n"
+        "runpy.run_path(args[0], run_name='__main__')\n"
+    )
+    other.chmod(0o755)
+    bank = fake_bank(tmp_path, PARENT + "import quizzer\n")
+    question = bank.questions["t.fake"]
+    command = runner.build_command(question, tmp_path, {"p": 0.5}, python=str(other))
+    with runner.launch(command, tmp_path, WARM_S) as run:
+        lines = list(run.lines())
+    assert isinstance(run, warm.WarmRun)
+    assert lines[0] == f"parent {run.server.pid()}"  # warm, under the other interpreter
+    assert lines[-1].endswith("import of quizzer halted; None in sys.modules")  # no quizzer
+
+
+@needs_torch
+def test_a_run_starts_while_an_earlier_one_that_closed_its_output_still_runs(
+    tmp_path: Path,
+) -> None:
+    """The earlier child's pipe is closed but the child not yet gone: the new run's pipe
+    may reuse its number, and the new child must keep it."""
+    script = "import os, sys, time\nif sys.argv[-1] == 'quiet':\n    os.close(1)\n    os.close(2)\n"
+    script += "    open('closed', 'w').close()\n    time.sleep(600)\nprint('second run')\n"
+    bank = fake_bank(tmp_path, script)
+    command = runner.build_command(bank.questions["t.fake"], tmp_path, {"p": 0.5})
+    with runner.launch([*command, "quiet"], tmp_path, WARM_S) as quiet:
+        for _ in range(1200):  # however busy the machine is
+            if (tmp_path / "closed").exists():
+                break
+            time.sleep(0.05)
+        time.sleep(1)  # the warm process has seen that output end (not a measurement)
+        with runner.launch(command, tmp_path, WARM_S) as second:
+            assert list(second.lines()) == ["second run"]
+        assert second.returncode == 0
+        assert quiet.returncode is None  # still running

@@ -15,7 +15,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from conftest import FIXTURES
+from helpers import ROOT, wait_gone
 
 from quizzer.tui.background import Latest
 
@@ -35,15 +36,25 @@ async def script(pilot):
 
 run = tui.QuizzerApp.run
 tui.QuizzerApp.run = lambda self, **kw: run(self, headless=True, auto_pilot=script)
-sys.argv = ["quizzer", "drill", "--topic", "Sample choice"]
+sys.argv = ["quizzer", *{argv!r}]
 from quizzer.launcher import main
 main()
 """
 
 
-def _drive(steps: str, setup: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the TUI on the sample bank's choice questions, do ``steps``, press Ctrl+Q."""
-    code = DRIVE.format(setup=setup, steps=textwrap.indent(textwrap.dedent(steps), "    "))
+CHOICES = ("drill", "--topic", "Sample choice")
+NUMERIC = ("--bank", str(FIXTURES / "tui_bank"), "drill", "--topic", "Cross-entropy")
+"""A numeric question: unlike a choice, its check needs the checker process."""
+
+
+def _drive(
+    steps: str, setup: str = "", argv: tuple[str, ...] = CHOICES
+) -> subprocess.CompletedProcess[str]:
+    """Run the TUI with ``argv`` (the sample bank's choice questions), do ``steps``, press
+    Ctrl+Q."""
+    code = DRIVE.format(
+        setup=setup, steps=textwrap.indent(textwrap.dedent(steps), "    "), argv=list(argv)
+    )
     # The timeout only turns a hang into a failure; it measures nothing.
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -91,11 +102,12 @@ worker._started = never_ready
 """
     done = _drive(
         """
-        await pilot.press("b", "enter")
+        await pilot.press(*"1.4", "enter")
         await pilot.pause(0.2)
         assert app.screen.mode == "checking"
         """,
         setup=never,
+        argv=NUMERIC,
     )
     assert done.returncode == 0, done.stderr
     assert _reviews(isolated / "quizzer.db") == []
@@ -153,3 +165,40 @@ def test_latest_keeps_working_after_its_work_raises(monkeypatch: pytest.MonkeyPa
     assert seen == [1]
     assert background.pending() == 0
     assert [type(e) for e in reported] == [LookupError]
+
+
+def test_quitting_after_a_warm_demo_takes_the_warm_process_with_it(isolated: Path) -> None:
+    """A demo ran, so a PyTorch process waits for the next one: quitting neither waits for
+    it nor leaves it behind."""
+    pytest.importorskip("torch")
+    from test_demos import fake_bank
+
+    fake_bank(isolated, "import os\nprint('warm under', os.getppid())\n")  # allowed
+    setup = f"""
+import os
+from pathlib import Path
+from quizzer.bank.schema import Question
+from quizzer.session import Exercise
+from quizzer.tui.screens.demo import DemoScreen
+QUESTION = Question(
+    id="t.fake", topic="Test", prompt="Twice?", answer={{"kind": "numeric", "value": "1"}},
+    demo="fake.py",
+)
+BANK = Path({str(isolated)!r})
+"""
+    done = _drive(
+        """
+        demo = DemoScreen(Exercise(QUESTION, {}, 1, "Twice?"), BANK, warm_seconds=600)
+        await app.push_screen(demo)
+        while "agrees with the bank" not in str(demo.query_one("#demo-status").render()):
+            await pilot.pause(0.05)
+        log = "\\n".join(line.text for line in demo.query_one("#demo-log").lines)
+        print(os.getpid(), log.split("warm under ")[1].split()[0], flush=True)
+        """,
+        setup=setup,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    quizzer, server = (int(pid) for pid in done.stdout.split()[-2:])
+    assert server != quizzer  # the snippet ran in the warm process
+    assert wait_gone(server)

@@ -21,7 +21,8 @@ from quizzer.bank.params import draw
 from quizzer.demos import runner
 
 BANK_DIR = ROOT / "question_bank"
-SNIPPETS = sorted(p for p in (BANK_DIR / "snippets").glob("*.py") if p.name != "demo_harness.py")
+SHARED = {"demo_harness.py", "demo_server.py"}  # imported by or running the snippets
+SNIPPETS = sorted(p for p in (BANK_DIR / "snippets").glob("*.py") if p.name not in SHARED)
 CONTRACT = {
     "q25_cross_entropy.py", "perplexity.py", "q26_embedding_grad.py", "q27_jacobian.py",
     "q28_eigen.py", "q29_kl_divergence.py", "q30_activations.py", "q31_backprop.py",
@@ -207,6 +208,28 @@ def test_expression_answers_are_compared_at_the_runner_points() -> None:
     assert "MISMATCH: q30.gelu.derivative: torch API gives" in result.stdout
 
 
+def _lines_and_status(command: list[str], warm_seconds: float) -> tuple[list[str], int | None]:
+    with runner.launch(command, BANK_DIR / "snippets", warm_seconds) as run:
+        lines = list(run.lines())
+    return lines, run.returncode
+
+
+@needs_torch
+@pytest.mark.parametrize("expected", [None, "1.5"], ids=["agrees", "mismatch"])
+def test_a_real_snippet_prints_the_same_warm_as_cold(expected: str | None) -> None:
+    """The warm process (torch imported once, a fork per run) changes nothing a person sees:
+    same lines, MISMATCH ones included, same exit status, twice in a row."""
+    question = bank().questions["q25.ce.numeric"]
+    command = runner.build_command(question, BANK_DIR, {"p": 0.3}, "cpu")
+    if expected is not None:
+        command[command.index("--expected") + 1] = expected
+    cold = _lines_and_status(command, 0)
+    assert cold[1] == (0 if expected is None else 1)
+    assert any(line.startswith("MISMATCH:") for line in cold[0]) == (expected is not None)
+    assert _lines_and_status(command, 60) == cold
+    assert _lines_and_status(command, 60) == cold
+
+
 @needs_torch
 def test_an_unknown_question_runs_the_general_demo() -> None:
     result = run_snippet(BANK_DIR / "snippets" / "q28_eigen.py", "--question", "zz.unknown")
@@ -226,6 +249,10 @@ def test_on_cuda_checks_pass_and_bf16_timings_name_the_gpu() -> None:
     question = bank().questions["q30.gelu.derivative"]
     assert runner.stream(question, BANK_DIR, {}, lines.append, device="cuda") == 0
     assert lines[0] == "device: cuda"
+    command = runner.build_command(question, BANK_DIR, {}, "cuda")
+    for _ in range(2):  # each fork of the warm process still gets the GPU
+        warm_lines, code = _lines_and_status(command, 60)
+        assert code == 0 and warm_lines[0] == "device: cuda", warm_lines
     result = run_snippet(BANK_DIR / "snippets" / "bf16.py", "--device", "cuda")
     assert result.returncode == 0, result.stderr
     assert f"Measured on {torch.cuda.get_device_name()}" in result.stdout

@@ -169,3 +169,26 @@ async def test_c_crams_the_highlighted_topic(history: Workspace) -> None:
         assert session.cram
         counts = session.counts()  # every Sample recall question, due or not
         assert counts.new + counts.learning + counts.review == 4
+
+
+async def test_the_preview_lists_the_options_in_the_drills_order_and_letters_the_answer(
+    history: Workspace,
+) -> None:
+    """The answer's letter was that of the bank's order while a drill shuffles the options:
+    the preview showed "b) 8" for options it never listed."""
+    from quizzer.session import DrillSession
+    from quizzer.tui.screens.browse import PREVIEW_SEED
+
+    app = QuizzerApp(history)
+    async with app.run_test(size=(120, 48)) as pilot:
+        screen = await _open_browse(pilot)
+        question = app.context.bank.questions["s.choice.bf16"]  # type: ignore[union-attr]
+        shown = DrillSession.exercise(question, PREVIEW_SEED).options
+        assert shown != ["5", "8", "10", "11"]  # the seed shuffles them, so the test can fail
+        screen.query_one("#search").value = "bfloat16"  # type: ignore[attr-defined]
+        await _settle(pilot)
+        text = "\n".join(screen_lines(app))
+        listed = re.findall(r"^\s*([a-d])\) (\d+)\s*$", text.split("Answer")[0], flags=re.M)
+        assert listed == [("abcd"[i], option) for i, option in enumerate(shown)]
+        letter = "abcd"[shown.index("8")]
+        assert re.search(rf"Answer\s*\n\s*{letter}\) 8", text)

@@ -1,8 +1,9 @@
 """The demo panel: the snippet's source at once, a spinner with the time while it runs,
-labelled output, and e opening the snippet in $EDITOR."""
+labelled output, e opening the snippet in $EDITOR, and r and Esc on the warm process."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 from test_tui_stats import screen_lines
+from textual.widgets import RichLog
 
+from quizzer.context import DrillOptions
+from quizzer.session import Exercise
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.demo import DemoScreen
 from quizzer.workspace import Workspace
@@ -115,3 +119,91 @@ async def test_a_run_shows_a_spinner_with_the_time_and_labelled_output() -> None
                 break
         assert re.search(r"done in \d+\.\d s.*agrees with the bank", text)
         assert "snippet prints" in text
+
+
+async def _wait_status(pilot, screen: DemoScreen, *words: str) -> str:  # type: ignore[no-untyped-def]
+    """Wait (however busy the machine) until the panel's status line says one of ``words``."""
+    for _ in range(1200):
+        status = str(screen.query_one("#demo-status").render())
+        if any(word in status for word in words):
+            return status
+        await pilot.pause(0.05)
+    raise AssertionError(f"the status never said {words}: {status!r}")
+
+
+def _fake_exercise(tmp_path: Path, script: str) -> Exercise:
+    """A question of a bank in ``tmp_path`` whose demo is ``script``, allowed as if read."""
+    from test_demos import fake_bank
+
+    question = fake_bank(tmp_path, script).questions["t.fake"]
+    return Exercise(question, {"p": 0.5}, 1, "Twice 0.5?")
+
+
+def _log(screen: DemoScreen) -> str:
+    return "\n".join(line.text for line in screen.query_one("#demo-log", RichLog).lines)
+
+
+async def test_r_runs_the_snippet_again_in_the_same_warm_process(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    script = "import os\nwith open('runs', 'a') as f:\n    f.write('.')\n"
+    script += "print('run', len(open('runs').read()), 'in', os.getppid())\n"
+    exercise = _fake_exercise(tmp_path, script)
+    app = QuizzerApp(Workspace.resolve())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = DemoScreen(exercise, tmp_path, warm_seconds=60)
+        await app.push_screen(screen)
+        await _wait_status(pilot, screen, "agrees with the bank", "failed")
+        first = _log(screen).split("run ")[1].split()
+        await pilot.press("r")
+        for _ in range(1200):
+            if "run 2" in _log(screen):
+                break
+            await pilot.pause(0.05)
+        await _wait_status(pilot, screen, "agrees with the bank", "failed")
+        second = _log(screen).split("run ")[1].split()
+    assert first[0] == "1" and second[0] == "2"
+    assert first[2] == second[2] != str(os.getpid())  # both in the one warm process
+
+
+async def test_esc_cancels_a_warm_run_and_r_runs_it_again(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    script = "import os, time\nprint('started', flush=True)\n"
+    script += (
+        "if not os.path.exists('slept'):\n    open('slept', 'w').close()\n    time.sleep(600)\n"
+    )
+    exercise = _fake_exercise(tmp_path, script)
+    app = QuizzerApp(Workspace.resolve())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = DemoScreen(exercise, tmp_path, warm_seconds=60)
+        await app.push_screen(screen)
+        for _ in range(1200):
+            if "started" in _log(screen):
+                break
+            await pilot.pause(0.05)
+        await pilot.press("escape")
+        assert "cancelled" in await _wait_status(pilot, screen, "cancelled", "done", "failed")
+        assert isinstance(app.screen, DemoScreen)  # Esc stopped the run; the panel stays
+        await pilot.press("r")
+        await _wait_status(pilot, screen, "agrees with the bank", "failed")
+
+
+async def test_with_demo_warm_seconds_0_the_drill_runs_demos_cold(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("torch")
+    from test_demos import never_submitted
+
+    from quizzer.demos import warm
+
+    (isolated / "config.toml").write_text("fuzz = false\ndemo_warm_seconds = 0\n")
+    monkeypatch.setattr(warm.WarmServer, "submit", never_submitted)
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(topic="Q25", seed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("a", "enter")
+        await _settle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DemoScreen) and screen.warm_seconds == 0
+        assert "agrees with the bank" in await _wait_status(pilot, screen, "agrees", "failed")

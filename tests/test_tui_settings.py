@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_tui import screen_text
+from textual.widgets import Input
 
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.drill import DrillScreen
@@ -115,3 +116,14 @@ async def test_save_from_the_question_saves_and_leaves(isolated: Path) -> None:
         await _settle(pilot)
         assert isinstance(app.screen, DrillScreen)
         assert _saved(isolated)["backups_keep"] == 2
+
+
+async def test_an_empty_field_says_what_empty_means_for_that_setting(isolated: Path) -> None:
+    app = QuizzerApp(Workspace.resolve())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        fsrs = screen.query_one("#set-fsrs_parameters", Input)
+        python = screen.query_one("#set-demo_python", Input)
+        assert (fsrs.value, python.value) == ("", "")
+        assert "FSRS defaults" in fsrs.placeholder
+        assert "python" in python.placeholder and "FSRS" not in python.placeholder

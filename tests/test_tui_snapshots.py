@@ -8,8 +8,10 @@ own database, so the pictures are the same on every run and under xdist.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import FIXTURES
@@ -62,6 +64,8 @@ DRILL = {
     "numeric-correct": ("Cross-entropy", keys("type:-ln(0.25)", "enter")),
     "choice-correct": ("Number formats", keys("b", "enter")),
     "recall-revealed": ("Divergences", keys("enter")),
+    "session-complete": ("Divergences", keys("enter", "4")),
+    "topic-picker": ("Adam", keys("ctrl+o")),
     "help": ("Adam", keys("question_mark")),
     "help-scrolled": ("Adam", keys("question_mark", "pagedown")),
     "palette-undo": ("Number formats", keys("b", "enter", "3", "ctrl+p", "type:undo")),
@@ -70,8 +74,10 @@ DRILL = {
 
 @pytest.fixture
 def tui_bank(monkeypatch: pytest.MonkeyPatch, utc: None) -> Path:
-    """The snapshot bank, in UTC."""
+    """The snapshot bank, in UTC, with every answer taking 6 s (the summary shows the time)."""
     monkeypatch.setenv("QUIZZER_BANK", str(TUI_BANK))
+    ticks = itertools.count(step=6.0)
+    monkeypatch.setattr("quizzer.session.time", SimpleNamespace(monotonic=lambda: next(ticks)))
     return TUI_BANK
 
 
@@ -83,10 +89,25 @@ def test_drill(snap_compare, tui_bank: Path, state: str, size: str) -> None:  # 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
 
 
+def edited_settings(*presses: str, **values: str) -> Steps:
+    """Open the settings, type ``values`` into their fields, then press ``presses``."""
+
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await keys("escape", "comma")(pilot)
+        for name, value in values.items():
+            pilot.app.screen.query_one(f"#set-{name}", Input).value = value
+        await keys(*presses)(pilot)
+
+    return run
+
+
 MODES = {
     "stats": keys("escape", "s"),
     "browse": keys("escape", "b"),
+    "browse-choice": keys("escape", "b", "slash", "type:bfloat16"),
     "settings": keys("escape", "comma"),
+    "settings-errors": edited_settings(desired_retention="2", fsrs_parameters="1, 2, 3"),
+    "settings-unsaved": edited_settings("escape", new_per_day="3"),
 }
 
 

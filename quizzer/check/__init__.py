@@ -46,7 +46,7 @@ def check(
     ``invalid`` and a check running past ``timeout`` seconds is stopped and reported as
     ``timeout``. Raises CheckError when the spec itself (bank text) is unusable.
     """
-    from quizzer.check import worker
+    from quizzer.check import choice, worker
 
     arguments = (
         _spec_data(spec),
@@ -54,6 +54,9 @@ def check(
         _params(params),
         [_mistake(m) for m in mistakes or ()],
     )
+    if arguments[0]["kind"] == "choice" and len(arguments[1]) <= choice.MAX_ANSWER:
+        # plain text rules with no sympy: no need to wait for (or start) the checker
+        return choice.grade_here(*arguments)
     try:
         return worker.call("quizzer.check.grade", "grade", *arguments, timeout=timeout)
     except TimeoutError:
@@ -83,9 +86,11 @@ def preview(
     ``timeout`` when reading takes longer than ``timeout`` seconds (it runs in the worker
     under the same limit as ``check``, so no text can freeze the caller).
     """
-    from quizzer.check import worker
+    from quizzer.check import choice, worker
 
     arguments = (_spec_data(spec), str(answer), _params(params))
+    if arguments[0]["kind"] == "choice" and len(arguments[1]) <= choice.MAX_ANSWER:
+        return choice.preview_here(arguments[0], arguments[1])
     try:
         return _bounded("preview", arguments, timeout)
     except TimeoutError:

@@ -1,12 +1,20 @@
-"""Reading which options a choice answer selects: plain text rules, no sympy, so the drill
-can map a typed letter back to the option it names without loading the checker."""
+"""Choice answers: which options an answer selects, and its grade. Plain text rules and no
+sympy, so a choice is graded at once, even while the checker process is still starting."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from quizzer.check.verdict import AnswerError
+from quizzer.check.verdict import AnswerError, CheckError, Verdict, join_notes, sentence
+from quizzer.model import option_letter
+
+if TYPE_CHECKING:
+    from quizzer.check.spec import ChoiceSpec
+
+MAX_ANSWER = 2_000
+"""Longer choice answers go to the checker process, where every check is time-bounded."""
 
 
 def read_choice(options: Sequence[str], answer: str) -> set[int]:
@@ -36,7 +44,7 @@ def read_choice(options: Sequence[str], answer: str) -> set[int]:
             if index >= len(options):
                 raise AnswerError(f"there is no option {token} (choose a–{last})")
             selected.add(index)
-        elif token.isdigit():
+        elif re.fullmatch(r"[0-9]+", token):  # not str.isdigit: "²" is a digit to it
             index = int(token) - 1
             if not 0 <= index < len(options):
                 raise AnswerError(f"there is no option {token} (choose 1–{len(options)})")
@@ -44,3 +52,80 @@ def read_choice(options: Sequence[str], answer: str) -> set[int]:
         else:
             raise AnswerError(f"{part!r} is not one of the options (choose a–{last})")
     return selected
+
+
+def describe_choice(options: Sequence[str], selected: Iterable[int]) -> str:
+    """The selected options as shown: ``b) 8; d) 11``."""
+    return "; ".join(f"{option_letter(i)}) {options[i]}" for i in sorted(selected))
+
+
+def grade_choice(spec: ChoiceSpec, answer: str, mistakes: Sequence[tuple[str, str]]) -> Verdict:
+    """Grade a choice answer; AnswerError when it names no option (the caller reports it),
+    CheckError when a predicted mistake of the bank is not a valid choice."""
+    selected = read_choice(spec.options, answer)
+    interpreted = describe_choice(spec.options, selected)
+    correct = {spec.options.index(c) for c in spec.correct_set}
+    expected = describe_choice(spec.options, correct)
+    if selected == correct:
+        return Verdict("correct", "Correct.", interpreted, expected)
+    notes = []
+    for text, feedback in mistakes:
+        try:
+            if read_choice(spec.options, text) == selected:
+                notes.append(feedback)
+        except AnswerError:
+            raise CheckError(f"the predicted mistake {text!r} is not a valid choice") from None
+    if not notes and spec.multiple:
+        right = len(selected & correct)
+        notes.append(f"You picked {right} of the {len(correct)} correct options.")
+        if selected - correct:
+            extra = selected - correct
+            verb = "is" if len(extra) == 1 else "are"
+            notes.append(f"{_letters(extra)} {verb} not correct.")
+    elif not notes and len(selected) > 1:
+        notes.append("Only one option is correct.")
+    return Verdict("incorrect", join_notes("Not the right choice.", notes), interpreted, expected)
+
+
+def grade_here(
+    spec: dict[str, Any], answer: str, params: object, mistakes: Sequence[tuple[str, str]]
+) -> Verdict:
+    """:func:`grade_choice` of a spec as :func:`quizzer.check.check` passes it (``params``
+    play no part), with an answer that names no option reported as ``invalid``."""
+    model = _choice_spec(spec)
+    return _invalid_if_unreadable(lambda: grade_choice(model, answer, mistakes))
+
+
+def preview_here(spec: dict[str, Any], answer: str) -> Verdict:
+    """How a choice answer reads (``ungraded``, the options it names), or ``invalid``."""
+    model = _choice_spec(spec)
+    return _invalid_if_unreadable(
+        lambda: Verdict(
+            "ungraded",
+            interpreted=describe_choice(model.options, read_choice(model.options, answer)),
+        )
+    )
+
+
+def _choice_spec(spec: dict[str, Any]) -> ChoiceSpec:
+    from quizzer.check.spec import ChoiceSpec, load_spec
+
+    model = load_spec(spec)
+    if not isinstance(model, ChoiceSpec):
+        raise CheckError(f"a {model.kind} answer is not a choice")
+    return model
+
+
+def _invalid_if_unreadable(verdict: Callable[[], Verdict]) -> Verdict:
+    try:
+        return verdict()
+    except AnswerError as error:
+        return Verdict("invalid", sentence(str(error)), error.interpreted)
+    except CheckError:
+        raise
+    except Exception as error:  # as in the checker: odd input is invalid, never a crash
+        return Verdict("invalid", f"Could not check this answer ({type(error).__name__}).")
+
+
+def _letters(indices: set[int]) -> str:
+    return ", ".join(option_letter(i) for i in sorted(indices))

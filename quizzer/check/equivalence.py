@@ -244,20 +244,14 @@ def _agreement(
             exact = precise(point.values)
             if exact is None:
                 failures -= 1
-            elif isinstance(exact, str):
-                return Equivalence(
-                    False,
-                    "numeric",
-                    list(points),
-                    pairs,
-                    differs_at=point.values,
-                    reference_value=point.reference,
-                    answer_text=exact,
-                )
             else:
                 successes -= 1
-                value = _as_float(exact)
-                if value is None:  # finite, but beyond floats: certainly not the reference
+                shown = exact if isinstance(exact, str) else None
+                if shown is None:
+                    value = _as_float(exact)
+                    if value is None:  # finite, but beyond floats: certainly not the reference
+                        shown = f"about {sympy.Float(exact, 4)} (beyond floating point)"
+                if shown is not None:
                     return Equivalence(
                         False,
                         "numeric",
@@ -265,7 +259,7 @@ def _agreement(
                         pairs,
                         differs_at=point.values,
                         reference_value=point.reference,
-                        answer_text=f"about {sympy.Float(exact, 4)} (beyond floating point)",
+                        answer_text=shown,
                     )
         if value is None:
             if point.strict and undefined is None:

@@ -1,4 +1,4 @@
-"""Turn sympy expressions into fast float functions, and render them for display."""
+"""Turn sympy expressions into fast float functions (display is in :mod:`quizzer.check.display`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import sympy
-from sympy.printing.pretty.pretty import PrettyPrinter
 
 from quizzer.check.build import symbol
 from quizzer.check.functions import FLOAT_FUNCTIONS
@@ -143,19 +142,3 @@ def _evalf_function(expr: sympy.Basic, symbols: list[sympy.Symbol]) -> Callable[
         return float(number)
 
     return evaluate
-
-
-class _Printer(PrettyPrinter):
-    """sympy's pretty printer, showing the step function as people type it."""
-
-    def _print_Heaviside(self, expr: sympy.Heaviside) -> Any:
-        # sympy prints θ(x); the answer language writes H(x)
-        return self._helper_print_function(expr.func, expr.args[:1], func_name="H")
-
-
-def render(expr: sympy.Basic) -> str:
-    """A readable Unicode rendering (sympy's pretty printer, short floats)."""
-    try:
-        return _Printer({"use_unicode": True, "full_prec": False}).doprint(expr)
-    except (ValueError, RecursionError):
-        return "(too large to display)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -11,9 +11,10 @@ import sympy
 from pydantic import BaseModel
 
 from quizzer.check.build import read, symbol
-from quizzer.check.choice import read_choice
+from quizzer.check.choice import describe_choice, grade_choice, read_choice
+from quizzer.check.display import render, render_as_written
 from quizzer.check.equivalence import Equivalence, Point, compare_expressions
-from quizzer.check.evaluate import FloatFunction, compile_float, render
+from quizzer.check.evaluate import FloatFunction, compile_float
 from quizzer.check.feedback import (
     distinct,
     figures_for,
@@ -34,7 +35,14 @@ from quizzer.check.spec import (
     VectorSpec,
     load_spec,
 )
-from quizzer.check.verdict import AnswerError, CheckError, Verdict
+from quizzer.check.verdict import (
+    AnswerError,
+    CheckError,
+    Verdict,
+    join_notes,
+    sentence,
+    unique_notes,
+)
 from quizzer.model import option_letter
 
 Mistakes = Sequence[tuple[str, str]]
@@ -66,14 +74,14 @@ def grade(
         if isinstance(model, VectorSpec):
             return _grade_vector(model, answer, params, mistakes)
         if isinstance(model, ChoiceSpec):
-            return _grade_choice(model, answer, mistakes)
+            return grade_choice(model, answer, mistakes)
         if isinstance(model, DerivationSpec):
             from quizzer.check import derivation
 
             return derivation.grade(model, answer, params, mistakes)
         return _grade_expression(model, answer, params, mistakes)
     except AnswerError as error:
-        return Verdict("invalid", _sentence(str(error)), error.interpreted)
+        return Verdict("invalid", sentence(str(error)), error.interpreted)
     except CheckError:
         raise
     except Exception as error:  # a sympy failure on odd but legal input must not crash the app
@@ -99,13 +107,14 @@ def preview(
             values = _read_vector(answer, params, model.allow_expression)
             interpreted = _format_vector([float(v) for v, _, _ in values], 6)
         elif isinstance(model, ChoiceSpec):
-            interpreted = _describe_choice(model, _read_choice(model, answer))
+            interpreted = describe_choice(model.options, read_choice(model.options, answer))
         else:
             variables = _expression_reference(model, frozenset(params))[1]
             names = _answer_names(variables, params)
-            interpreted = render(read(answer, names, keep_derivatives=True))
+            expr = read(answer, names, keep_derivatives=True)
+            interpreted = render_as_written(answer, names, expr)
     except AnswerError as error:
-        return Verdict("invalid", _sentence(str(error)), error.interpreted)
+        return Verdict("invalid", sentence(str(error)), error.interpreted)
     except CheckError:
         raise
     except Exception as error:
@@ -259,7 +268,7 @@ def _grade_numeric(
         )
     if not notes:
         notes.append(relation_note([(float(value), reference)], spec.rtol, varies=False) or "")
-    return Verdict("incorrect", _join("Not the expected value.", notes), interpreted, expected)
+    return Verdict("incorrect", join_notes("Not the expected value.", notes), interpreted, expected)
 
 
 def _matches_number(
@@ -337,7 +346,7 @@ def _grade_vector(
     head = (
         f"Entr{'y' if len(wrong) == 1 else 'ies'} {which} {'is' if len(wrong) == 1 else 'are'} off."
     )
-    return Verdict("incorrect", _join(head, notes), interpreted, expected)
+    return Verdict("incorrect", join_notes(head, notes), interpreted, expected)
 
 
 def _all_close(values: list[float], references: list[float], spec: VectorSpec) -> bool:
@@ -390,44 +399,6 @@ def _format_vector(values: Sequence[float], figures: int) -> str:
 # --- choice ----------------------------------------------------------------------------
 
 
-def _grade_choice(spec: ChoiceSpec, answer: str, mistakes: Mistakes) -> Verdict:
-    selected = _read_choice(spec, answer)
-    interpreted = _describe_choice(spec, selected)
-    correct = {spec.options.index(c) for c in spec.correct_set}
-    expected = _describe_choice(spec, correct)
-    if selected == correct:
-        return Verdict("correct", "Correct.", interpreted, expected)
-    notes = []
-    for text, feedback in mistakes:
-        try:
-            if _read_choice(spec, text) == selected:
-                notes.append(feedback)
-        except AnswerError:
-            raise CheckError(f"the predicted mistake {text!r} is not a valid choice") from None
-    if not notes and spec.multiple:
-        right = len(selected & correct)
-        notes.append(f"You picked {right} of the {len(correct)} correct options.")
-        if selected - correct:
-            extra = selected - correct
-            verb = "is" if len(extra) == 1 else "are"
-            notes.append(f"{_letters(extra)} {verb} not correct.")
-    elif not notes and len(selected) > 1:
-        notes.append("Only one option is correct.")
-    return Verdict("incorrect", _join("Not the right choice.", notes), interpreted, expected)
-
-
-def _read_choice(spec: ChoiceSpec, answer: str) -> set[int]:
-    return read_choice(spec.options, answer)
-
-
-def _letters(indices: set[int]) -> str:
-    return ", ".join(option_letter(i) for i in sorted(indices))
-
-
-def _describe_choice(spec: ChoiceSpec, selected: set[int]) -> str:
-    return "; ".join(f"{option_letter(i)}) {spec.options[i]}" for i in sorted(selected))
-
-
 # --- expression ------------------------------------------------------------------------
 
 
@@ -452,7 +423,8 @@ def _answer_names(variables: Sequence[str], params: Mapping[str, float]) -> Name
 @functools.lru_cache(maxsize=256)
 def _rendered_reference(text: str, names: Names, params: tuple[tuple[str, float], ...]) -> str:
     substitutions = {symbol(k): sympy.Float(v) for k, v in params}
-    return render(_reference(text, names).subs(substitutions))
+    evaluated = _reference(text, names).subs(substitutions)
+    return render_as_written(text, names, evaluated, substitutions)
 
 
 def _grade_expression(
@@ -461,7 +433,7 @@ def _grade_expression(
     reference, variables = _expression_reference(spec, frozenset(params))
     names = _answer_names(variables, params)
     expr = read(answer, names)
-    interpreted = render(expr)
+    interpreted = render_as_written(answer, names, expr)
     ordered = tuple(sorted(params.items()))
     expected = _rendered_reference(spec.value, names, ordered)
     result = compare_expressions(
@@ -488,7 +460,7 @@ def _grade_expression(
         return Verdict("incorrect", feedback, interpreted, expected)
     arguments = variables + tuple(name for name, _ in ordered)
     fixed = [value for _, value in ordered]
-    notes = _unique(
+    notes = unique_notes(
         feedback
         for text, feedback in mistakes
         if _matches_expression(text, expr, names, arguments, result.points, fixed, spec.rtol)
@@ -496,7 +468,7 @@ def _grade_expression(
     if notes:
         return Verdict(
             "incorrect",
-            _join("Not equivalent to the expected answer.", notes),
+            join_notes("Not equivalent to the expected answer.", notes),
             interpreted,
             expected,
         )
@@ -534,7 +506,7 @@ def _difference(result: Equivalence, variables: Sequence[str], rtol: float) -> s
         )
     varies = len({round(r, 9) for _, r in result.pairs}) > 1
     note = relation_note(result.pairs, rtol, varies=varies) if result.pairs else None
-    return _join(head, [note or ""])
+    return join_notes(head, [note or ""])
 
 
 def _matches_expression(
@@ -566,16 +538,3 @@ def _matches_expression(
                 return False
             compared += 1
     return compared > 0
-
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
-
-
-def _join(head: str, notes: Iterable[str]) -> str:
-    """The head and each distinct note once."""
-    return " ".join(_unique([head, *notes]))
-
-
-def _unique(notes: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(n for n in notes if n))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -75,3 +76,18 @@ class AnswerError(ValueError):
     def __init__(self, message: str, interpreted: str | None = None) -> None:
         super().__init__(message)
         self.interpreted = interpreted
+
+
+def sentence(message: str) -> str:
+    """``message`` as a sentence: a capital first letter and a full stop."""
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+def join_notes(head: str, notes: Iterable[str]) -> str:
+    """The head and each distinct note once, in order."""
+    return " ".join(unique_notes([head, *notes]))
+
+
+def unique_notes(notes: Iterable[str]) -> list[str]:
+    """The non-empty notes, each once, in order."""
+    return list(dict.fromkeys(n for n in notes if n))

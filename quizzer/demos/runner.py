@@ -5,7 +5,9 @@ torch never loads into the calling process: the snippet runs as ``python -u snip
 answer for the drawn params, so a snippet whose tensors disagree with the bank exits non-zero
 with a ``MISMATCH:`` line. ``python`` is this interpreter, or the ``demo_python`` setting (one
 that has PyTorch, say a conda env with CUDA; it need not have quizzer). The child finds the
-shared ``demo_harness`` module on its ``PYTHONPATH``. Nothing here imports torch or textual.
+shared ``demo_harness`` module on its ``PYTHONPATH``. With ``warm_seconds`` the run goes to a
+PyTorch process kept ready between demos instead (:mod:`quizzer.demos.warm`), with the same
+output and exit status. Nothing here imports torch or textual.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -182,10 +186,43 @@ def build_command(
     return command
 
 
-class DemoRun:
-    """A running snippet: iterate :meth:`lines` as they are printed, :meth:`cancel` to stop.
+class Run(ABC):
+    """A running snippet: iterate :meth:`lines` as they are printed, :meth:`stop` or
+    :meth:`cancel` it. Usable as a context manager; leaving the block stops a snippet that
+    is still running."""
 
-    Usable as a context manager; leaving the block stops a snippet that is still running."""
+    @abstractmethod
+    def lines(self) -> Iterator[str]:
+        """Each output line (stdout and stderr together) as soon as the snippet prints it;
+        the iteration ends once it has exited."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Ask the snippet to stop, returning at once."""
+
+    @abstractmethod
+    def cancel(self) -> None:
+        """Stop the snippet if it is still running and wait until it has ended."""
+
+    @property
+    @abstractmethod
+    def returncode(self) -> int | None:
+        """The exit status once finished (negative: stopped by that signal), else None."""
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cancel()
+
+
+class DemoRun(Run):
+    """A snippet running cold: ``command`` in a subprocess of its own."""
 
     def __init__(self, command: list[str], cwd: Path | None = None) -> None:
         env = demo_env()
@@ -210,6 +247,11 @@ class DemoRun:
             yield line.rstrip("\n")
         self._process.wait()
 
+    def stop(self) -> None:
+        """Send the snippet SIGTERM if it is still running; at once."""
+        if self._process.poll() is None:
+            self._process.terminate()
+
     def cancel(self) -> None:
         """Stop the snippet if it is still running (terminate, then kill after 2 s)."""
         if self._process.poll() is None:
@@ -227,16 +269,39 @@ class DemoRun:
         """The exit status once finished (negative: stopped by that signal), else None."""
         return self._process.poll()
 
-    def __enter__(self) -> DemoRun:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.cancel()
+def launch(command: list[str], cwd: Path | None = None, warm_seconds: float = 0) -> Run:
+    """Run ``command`` from :func:`build_command` (so already trusted) in ``cwd``: in the
+    warm PyTorch process of its interpreter when ``warm_seconds`` > 0 (the process then
+    stays ready that long after the last run), else in a fresh subprocess."""
+    from quizzer.demos import warm
+
+    if warm_seconds > 0 and warm.supported():
+        return warm.server_for(command[0], warm_seconds).submit(command, cwd)
+    return DemoRun(command, cwd)
+
+
+async def lines_async(run: Run) -> AsyncIterator[str]:
+    """:meth:`Run.lines` for an asyncio loop: read in a daemon thread (quitting never waits
+    for it), each line handed to the loop as it comes."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    received: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        try:
+            try:
+                for line in run.lines():
+                    loop.call_soon_threadsafe(received.put_nowait, line)
+            finally:
+                loop.call_soon_threadsafe(received.put_nowait, None)
+        except RuntimeError:
+            pass  # the loop has closed (the app quit): nobody is left to read the rest
+
+    threading.Thread(target=pump, name="demo-output", daemon=True).start()
+    while (line := await received.get()) is not None:
+        yield line
 
 
 def start(
@@ -245,13 +310,15 @@ def start(
     params: Mapping[str, float],
     device: str = "auto",
     python: str | None = None,
-) -> DemoRun:
-    """Start the question's snippet with ``python``; raises DemoUnavailable (with a one-line
-    reason) if it cannot run, e.g. when torch is missing."""
+    warm_seconds: float = 0,
+) -> Run:
+    """Start the question's snippet with ``python`` (warm when ``warm_seconds`` > 0, see
+    :func:`launch`); raises DemoUnavailable (with a one-line reason) if it cannot run, e.g.
+    when torch is missing, and :class:`DemoUntrusted` before anything runs."""
     if not torch_available(python):
         raise DemoUnavailable(install_hint(python))
-    path = snippet_path(question, bank_dir)
-    return DemoRun(build_command(question, bank_dir, params, device, python), cwd=path.parent)
+    command = build_command(question, bank_dir, params, device, python)
+    return launch(command, snippet_path(question, bank_dir).parent, warm_seconds)
 
 
 def stream(

@@ -7,6 +7,7 @@ the drill. Each mode's screen is built the first time it is shown.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -206,6 +207,11 @@ class QuizzerApp(App[None]):
     def on_unmount(self) -> None:
         if self.context is not None:
             self.context.close()
+        # A warm PyTorch process (only if a demo ran: importing the runner costs time) goes
+        # with the app, not with the process, which may have more to do after it.
+        warm = sys.modules.get("quizzer.demos.warm")
+        if warm is not None:
+            warm.shutdown()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own commands, less those that quizzer's keys already give."""
@@ -227,7 +233,7 @@ class QuizzerApp(App[None]):
             if topics is not None:
                 drill.restart(replace(drill.session.options, topic=topics))
 
-        self.push_screen(TopicPicker(self.context.bank, chosen, first_run=False), picked)
+        self.push_screen(TopicPicker(self.context.bank, chosen), picked)
 
     def action_help(self) -> None:
         """Show the keys (or close the help when it is open)."""

@@ -62,7 +62,12 @@ _NAMES = {
 def _key_name(key: str) -> str:
     *modifiers, last = key.split("+")
     name = _NAMES.get(last, last.upper() if last.startswith("f") and last[1:].isdigit() else last)
-    return "+".join([*(m.capitalize() for m in modifiers), name.upper() if modifiers else name])
+    return "+".join(
+        [
+            *(m.capitalize() for m in modifiers),
+            name.upper() if modifiers and len(name) == 1 else name,
+        ]
+    )
 
 
 def rows(node_class: type[DOMNode], keymap: Mapping[str, str] | None = None) -> Iterator[KeyRow]:
@@ -83,6 +88,7 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
     from quizzer.tui.screens.drill import DrillScreen
     from quizzer.tui.screens.settings import SettingsScreen
     from quizzer.tui.screens.stats import StatsScreen
+    from quizzer.tui.screens.topics import TopicPicker
     from quizzer.tui.widgets.derivation import DerivationLines
 
     return [
@@ -90,6 +96,7 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
         ("Drill", DrillScreen),
         ("Derivation", DerivationLines),
         ("Demo panel", DemoScreen),
+        ("Topic picker", TopicPicker),
         ("Browse", BrowseScreen),
         ("Stats", StatsScreen),
         ("Settings", SettingsScreen),

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, Static
 
 from quizzer.bank.render import render_math
 from quizzer.context import Context, DrillOptions
-from quizzer.model import rating_label
+from quizzer.model import option_letter, rating_label
 from quizzer.safe_text import text
 from quizzer.session import DrillSession
 from quizzer.stats.browse import BrowseRow, HistoryRow, browse_rows, question_history
@@ -314,12 +314,11 @@ class BrowseScreen(ModeScreen):
     def load_preview(self, question_id: str) -> None:
         """Fill the prompt, work out the answer (in the checker) and read the history. Not
         exclusive: a preview for a row the cursor has left is dropped when it arrives."""
-        from quizzer.bank.params import draw, fill
-        from quizzer.session import Exercise, solution
+        from quizzer.session import solution
 
-        q = self.context.bank.questions[question_id]
-        params = draw(q, PREVIEW_SEED)
-        exercise = Exercise(q, params, PREVIEW_SEED, fill(q.prompt, params))
+        # the numbers and the option order a drill with this seed shows, so the answer's
+        # letters are those of the options listed
+        exercise = DrillSession.exercise(self.context.bank.questions[question_id], PREVIEW_SEED)
         answer = solution(exercise)
         with self.context.store.reading() as store:
             history = question_history(store, question_id)
@@ -342,6 +341,10 @@ class BrowseScreen(ModeScreen):
         if exercise.params:
             numbers = ", ".join(f"{k} = {v:g}" for k, v in exercise.params.items())
             parts.append(text(f"(numbers of seed {PREVIEW_SEED}: {numbers})", "dim"))
+        parts += [
+            text(f"  {option_letter(i)}) {render_math(option)}")
+            for i, option in enumerate(exercise.options)
+        ]
         if answer:
             parts += [Text("\nAnswer", style="bold"), text(answer)]
         if q.hints:

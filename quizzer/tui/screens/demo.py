@@ -1,6 +1,7 @@
 """The demo panel: a question's PyTorch snippet, its source shown (highlighted) at once, then
-run in a subprocess with a spinner and the elapsed time while it runs and its output
-streamed under a label. torch never loads into the TUI process; Esc cancels a run.
+run in a subprocess (the warm PyTorch process after the first run) with a spinner and the
+elapsed time while it runs and its output streamed under a label. torch never loads into
+the TUI process; Esc cancels a run.
 ``r`` runs it again, ``e`` opens the snippet in ``$EDITOR``."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import shlex
 import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.syntax import Syntax
 from rich.text import Text
@@ -24,6 +26,9 @@ from textual.widgets import RichLog, Static
 
 from quizzer.safe_text import clean, text
 from quizzer.session import Exercise
+
+if TYPE_CHECKING:
+    from quizzer.demos.runner import Run
 from quizzer.tui.widgets.footer import CoalescingFooter
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -72,6 +77,7 @@ class DemoScreen(ModalScreen[None]):
         bank_dir: Path,
         device: str = "auto",
         python: str | None = None,
+        warm_seconds: float = 0,
     ) -> None:
         super().__init__()
         self.exercise = exercise
@@ -79,7 +85,10 @@ class DemoScreen(ModalScreen[None]):
         self.device = device
         self.python = python
         """The interpreter the snippet runs with (the ``demo_python`` setting), else quizzer's."""
-        self.process: asyncio.subprocess.Process | None = None
+        self.warm_seconds = warm_seconds
+        """How long the warm PyTorch process waits for the next run (the
+        ``demo_warm_seconds`` setting); 0 runs each snippet in a fresh subprocess."""
+        self.demo_run: Run | None = None
         self._started = 0.0
         self._ticker: Timer | None = None
         self._frame = 0
@@ -150,8 +159,9 @@ class DemoScreen(ModalScreen[None]):
             DemoUnavailable,
             DemoUntrusted,
             build_command,
-            demo_env,
             install_hint,
+            launch,
+            lines_async,
             snippet_path,
             torch_available,
         )
@@ -170,11 +180,8 @@ class DemoScreen(ModalScreen[None]):
         self._ticker = self.set_interval(0.1, self._tick)
         self._tick()
         try:
-            # In threads: another interpreter is asked about torch, and the expected value is
-            # computed with sympy, which may still be loading.
-            if not await asyncio.to_thread(torch_available, self.python):
-                self._status(text(install_hint(self.python), "red"))
-                return
+            # In a thread: the expected value is computed with sympy, which may still be
+            # loading. An unallowed snippet stops here, before anything runs it.
             command = await asyncio.to_thread(
                 build_command,
                 self.exercise.question,
@@ -193,32 +200,28 @@ class DemoScreen(ModalScreen[None]):
             return
         snippet = snippet_path(self.exercise.question, self.bank_dir)
         try:
-            # stdin closed (the snippet must not read the TUI's keys), its own folder as cwd.
-            self.process = await asyncio.create_subprocess_exec(
-                *command,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                cwd=snippet.parent,
-                env=demo_env(),
+            # stdin closed (the snippet must not read the TUI's keys), its own folder as cwd;
+            # in the warm PyTorch process unless the demo_warm_seconds setting is 0.
+            self.demo_run = await asyncio.to_thread(
+                launch, command, snippet.parent, self.warm_seconds
             )
         except OSError as exc:
             self._stop_ticker()
             self._status(Text.assemble(("could not start the demo: ", "red"), text(exc)))
             return
-        assert self.process.stdout is not None
+        run = self.demo_run
         log.write(Text("snippet prints", style="bold"))
-        async for raw in self.process.stdout:
-            log.write(text("  " + raw.decode(errors="replace").rstrip("\n")))
-        code = await self.process.wait()
-        self.process = None
+        async for line in lines_async(run):
+            log.write(text("  " + line))
+        code = run.returncode
+        self.demo_run = None
         took = self._stop_ticker()
         if code == 0:
             self._status(
                 f"[green]done in {took:.1f} s[/]: the snippet agrees with the bank. "
                 "r runs it again, e edits it."
             )
-        elif code < 0:
+        elif code is not None and code < 0:
             self._status("[yellow]cancelled[/]. r runs it again.")
         else:
             self._status(f"[red]the snippet failed (exit {code})[/]: see the output above.")
@@ -264,8 +267,8 @@ class DemoScreen(ModalScreen[None]):
         self.run_demo()
 
     def _cancel(self) -> bool:
-        if self.process is not None and self.process.returncode is None:
-            self.process.terminate()
+        if self.demo_run is not None and self.demo_run.returncode is None:
+            self.demo_run.stop()
             return True
         return False
 

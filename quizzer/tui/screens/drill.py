@@ -527,8 +527,9 @@ class DrillScreen(Screen[None]):
         if exercise is None or not exercise.question.demo:
             return
         bank_dir = self.session.bank.source(exercise.question.id).bank_dir
-        python = self.session.settings.demo_python or None
-        self.app.push_screen(DemoScreen(exercise, bank_dir, python=python))
+        settings = self.session.settings
+        python, warm = settings.demo_python or None, settings.demo_warm_seconds
+        self.app.push_screen(DemoScreen(exercise, bank_dir, python=python, warm_seconds=warm))
 
     def action_hint(self) -> None:
         """Show the next hint."""

@@ -20,7 +20,13 @@ from quizzer.safe_text import clean, text
 from quizzer.tui.screens.mode import ModeScreen
 from quizzer.tui.widgets.footer import CoalescingFooter
 
-INTEGER_KEYS = ("new_per_day", "max_reviews_per_day", "learn_ahead_minutes", "backups_keep")
+INTEGER_KEYS = (
+    "new_per_day",
+    "max_reviews_per_day",
+    "learn_ahead_minutes",
+    "backups_keep",
+    "demo_warm_seconds",
+)
 
 
 def _shown(value: object) -> str:
@@ -35,6 +41,13 @@ def home_relative(path: Path) -> str:
         return "~/" + str(path.relative_to(Path.home()))
     except ValueError:
         return str(path)
+
+
+PLACEHOLDERS = {
+    "fsrs_parameters": "empty: the FSRS defaults",
+    "demo_python": "empty: the python quizzer runs with",
+}
+"""What an empty text field means, shown in it."""
 
 
 class ConfirmLeave(ModalScreen[str]):
@@ -138,7 +151,7 @@ class SettingsScreen(ModeScreen):
         if key == "desired_retention":
             return Input(str(value), type="number", id=field_id, compact=True)
         return Input(
-            _shown(value), id=field_id, placeholder="empty: the FSRS defaults", compact=True
+            _shown(value), id=field_id, placeholder=PLACEHOLDERS.get(key, ""), compact=True
         )
 
     def home_widget(self) -> str:

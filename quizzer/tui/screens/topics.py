@@ -13,6 +13,7 @@ from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from quizzer.bank.loader import Bank
+from quizzer.tui.widgets.footer import CoalescingFooter
 
 
 class TopicPicker(ModalScreen[tuple[str, ...] | None]):
@@ -25,28 +26,40 @@ class TopicPicker(ModalScreen[tuple[str, ...] | None]):
     #topic-list { height: auto; max-height: 20; }
     """
     BINDINGS = [
-        Binding("enter", "start", "Start", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding(
+            "enter",
+            "start",
+            "Start",
+            priority=True,
+            id="topics.start",
+            tooltip="Study the ticked topics (Space ticks one); the drill starts again on them",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="topics.cancel",
+            tooltip="Close the picker and keep the current topics",
+        ),
     ]
 
-    def __init__(self, bank: Bank, chosen: Sequence[str] | None, first_run: bool) -> None:
+    def __init__(self, bank: Bank, chosen: Sequence[str] | None) -> None:
         super().__init__()
         self.bank = bank
         self.chosen = chosen
-        self.first_run = first_run
 
     def compose(self) -> ComposeResult:
         sizes = {t: len(self.bank.select_topics([t])) for t in self.bank.topics()}
         ticked = set(sizes) if self.chosen is None else self._matching(self.chosen)
         with Vertical(id="topic-picker"):
-            title = "Welcome: what do you want to study?" if self.first_run else "Topics"
-            yield Label(f"[b]{title}[/b]")
+            yield Label("[b]Topics[/b]")
             yield Static("[dim]New questions come in this order, a few of each topic at a time.[/]")
             yield SelectionList[str](
                 *(Selection(f"{escape(t)} ({n})", t, t in ticked) for t, n in sizes.items()),
                 id="topic-list",
             )
             yield Static("[dim]Space ticks · Enter starts · Esc keeps the current choice[/]")
+        yield CoalescingFooter()
 
     def _matching(self, names: Sequence[str]) -> set[str]:
         """The bank topics that ``names`` (prefixes allowed, as --topic) select."""
