@@ -14,15 +14,14 @@ each card's last due date for ``due_before`` and writes the lines a batch at a t
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TextIO
 
 from quizzer.bank.loader import Bank
 from quizzer.model import state_label
+from quizzer.stats.pause import collector_paused
 from quizzer.store.db import Store
 
 FORMATS = ("csv", "json")
@@ -91,7 +90,7 @@ def export(
     ``raw``. A review whose card is missing (a damaged database) is left out."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
-    with _collector_paused():
+    with collector_paused():
         if fmt == "csv":
             return _csv(store, bank, out, since_ms, progress, raw)
         return _json(store, bank, out, since_ms, progress)
@@ -113,20 +112,6 @@ def _quoted(cell: str) -> str:
     if any(c in cell for c in ',"\r\n'):
         return '"' + cell.replace('"', '""') + '"'
     return cell
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a million rows make no cycles (reference
-    counting frees every batch) but would set off hundreds of collections that walk every
-    tracked object, a tenth of the export's time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Days(dict[int, str]):

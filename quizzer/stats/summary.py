@@ -26,6 +26,7 @@ from quizzer.config import Settings
 from quizzer.model import State
 from quizzer.schedule.queue import build_queue
 from quizzer.stats.days import day_boundaries, streaks, study_date
+from quizzer.stats.pause import collector_paused
 from quizzer.store.db import Store
 from quizzer.store.queries import CardGroups, GroupSums
 
@@ -87,6 +88,11 @@ def _rate(passed: int, n: int) -> float | None:
 
 def compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stats:
     """Compute the stats page at ``now``."""
+    with collector_paused():
+        return _compute(store, bank, now, settings)
+
+
+def _compute(store: Store, bank: Bank, now: datetime, settings: Settings) -> Stats:
     rollover = settings.rollover_hour
     today = study_date(now, rollover)
 
