@@ -16,12 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RECALL = "  topic: t\n  prompt: p\n  answer: {kind: recall}\n"
 PEAK = (
-    "import resource, runpy, sys\n"
+    "import os, resource, runpy, sys\n"
     "sys.argv = ['quizzer', 'bank', 'check', sys.argv[1]]\n"
-    "try:\n    runpy.run_module('quizzer', run_name='__main__')\n"
-    "finally:\n    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+    "def peak():\n"
+    "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
     "    print('peak', int(hwm[0].split()[1]) if hwm else"
-    " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr, flush=True)\n"
+    # quizzer ends with os._exit once the command is done (no interpreter teardown)
+    "exit_now = os._exit\n"
+    "os._exit = lambda status: (peak(), exit_now(status))\n"
+    "runpy.run_module('quizzer', run_name='__main__')\n"
 )
 
 

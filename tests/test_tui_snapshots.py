@@ -15,9 +15,10 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import FIXTURES
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from quizzer.context import DrillOptions
+from quizzer.session import DrillSession
 from quizzer.tui.app import QuizzerApp
 from quizzer.workspace import Workspace
 
@@ -119,3 +120,38 @@ def test_mode(
     monkeypatch.setenv("HOME", str(isolated))  # the config file shows as ~/config.toml
     app = QuizzerApp(history, DrillOptions(seed=7))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=MODES[mode])
+
+
+def demo_panel(question_id: str) -> Steps:
+    """Open the demo panel on ``question_id`` (seed 1's numbers, on the CPU) and wait for the
+    snippet to finish."""
+
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        from quizzer.tui.screens.demo import DemoScreen
+
+        await _settle(pilot)
+        app = pilot.app
+        question = app.context.bank.questions[question_id]
+        exercise = DrillSession.exercise(question, 1)
+        screen = DemoScreen(exercise, app.context.bank.source(question_id).bank_dir, "cpu")
+        await app.push_screen(screen)
+        status = screen.query_one("#demo-status", Static)
+        for _ in range(1200):  # torch's first import, however busy the machine is
+            if "done in" in str(status.render()):
+                break
+            await pilot.pause(0.05)
+        await _settle(pilot)
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_demo_panel(snap_compare, size: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("torch")
+    # the panel's clock: the run takes 2.4 s, whatever it really took
+    ticks = itertools.chain([100.0], itertools.repeat(102.4))
+    monkeypatch.setattr(
+        "quizzer.tui.screens.demo.time", SimpleNamespace(monotonic=lambda: next(ticks))
+    )
+    app = QuizzerApp(Workspace.resolve(), DrillOptions(seed=7))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=demo_panel("q25.ce.numeric"))
