@@ -156,3 +156,23 @@ def test_the_export_file_gets_ordinary_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_tampered_status_cell_is_quoted_and_neutralised_like_an_answer(tmp_path: Path) -> None:
+    """The status is text quizzer writes itself, but a database handed over by someone else
+    can hold anything there: it went into the CSV verbatim."""
+    import sqlite3
+
+    _reviews(["0.5", "0.7"])
+    conn = sqlite3.connect(Workspace.resolve().db_path)
+    with conn:
+        conn.execute('UPDATE reviews SET status = \'=HYPERLINK("http://evil","x")\' WHERE id = 1')
+        conn.execute("UPDATE reviews SET status = 'a,b\nc' WHERE id = 2")
+    conn.close()
+    target = tmp_path / "out.csv"
+    out = run_quizzer("export", "--format", "csv", "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    with target.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [row["status"] for row in rows] == ['\'=HYPERLINK("http://evil","x")', "a,b\nc"]
+    assert [row["answer"] for row in rows] == ["0.5", "0.7"]  # the columns stay in place

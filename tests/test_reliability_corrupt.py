@@ -4,6 +4,7 @@ a non-zero exit, and the file never modified, for every command that opens it.""
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -103,3 +104,21 @@ def test_a_bad_database_is_refused_clearly_and_never_modified(
     assert any(advice in lines[0] for advice in ADVICE), lines[0]
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert _db_files(isolated) == siblings  # no -wal or -shm created, no backups/
+
+
+def test_stats_on_a_card_with_a_state_no_quizzer_writes_is_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "q.db"
+    with Store.open(db) as store:
+        store.record(None, CardState("s.recall.ce", state=2, due=1), ReviewInput(1, 3, "correct"))
+        store.record(None, CardState("s.recall.kl", state=2, due=1), ReviewInput(2, 3, "correct"))
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE cards SET state = 7 WHERE question_id = 's.recall.kl'")
+    conn.close()
+    done = run_quizzer("--db", str(db), "stats", "--json")
+    assert done.returncode == 0, done.stderr
+    stats = json.loads(done.stdout)
+    assert stats["states"]["review"] == 1  # the tampered card is left out, not a crash
+    assert stats["reviews_total"] == 2

@@ -140,20 +140,26 @@ def _ms_or_iso(column: str) -> str:
     )
 
 
-def _csv_middle(formula_starts: Sequence[str]) -> str:
-    """The CSV fields rating to state_after of a review, with the commas around them."""
+def _csv_text(column: str, formula_starts: Sequence[str]) -> str:
+    """``column`` as a CSV field: quoted where it holds a comma, a quote or a line break,
+    and with a leading ' where a spreadsheet would run it as a formula."""
     special = "'*[,\"' || char(10) || char(13) || ']*'"
-    escaped = "replace(answer, '\"', '\"\"') || '\"'"
-    if formula_starts:
-        # The leading ' never needs quoting itself, so each branch tests the answer once.
-        lead = f"substr(answer, 1, 1) IN ({', '.join(f'char({ord(c)})' for c in formula_starts)})"
-        quoted = (
-            f"CASE WHEN answer GLOB {special} "
-            f"THEN '\"' || CASE WHEN {lead} THEN '''' ELSE '' END || {escaped} "
-            f"WHEN {lead} THEN '''' || answer ELSE answer END"
-        )
-    else:
-        quoted = f"CASE WHEN answer GLOB {special} THEN '\"' || {escaped} ELSE answer END"
+    escaped = f"replace({column}, '\"', '\"\"') || '\"'"
+    if not formula_starts:
+        return f"CASE WHEN {column} GLOB {special} THEN '\"' || {escaped} ELSE {column} END"
+    # The leading ' never needs quoting itself, so each branch tests the text once.
+    lead = f"substr({column}, 1, 1) IN ({', '.join(f'char({ord(c)})' for c in formula_starts)})"
+    return (
+        f"CASE WHEN {column} GLOB {special} "
+        f"THEN '\"' || CASE WHEN {lead} THEN '''' ELSE '' END || {escaped} "
+        f"WHEN {lead} THEN '''' || {column} ELSE {column} END"
+    )
+
+
+def _csv_middle(formula_starts: Sequence[str]) -> str:
+    """The CSV fields rating to state_after of a review, with the commas around them. The
+    status is text quizzer writes, but a database is untrusted like any other file."""
+    status, answer = (_csv_text(column, formula_starts) for column in ("status", "answer"))
 
     def label(column: str) -> str:
         names = " ".join(f"WHEN {s.value} THEN '{s.label}'" for s in State)
@@ -161,7 +167,7 @@ def _csv_middle(formula_starts: Sequence[str]) -> str:
 
     # One printf for them all costs less than a concatenation per field.
     return (
-        f"printf(',%s,%s,%s,%s,%s,%s,%s,%s,', rating, status, {quoted}, duration_ms, seed, "
+        f"printf(',%s,%s,%s,%s,%s,%s,%s,%s,', rating, {status}, {answer}, duration_ms, seed, "
         f"CASE cram WHEN 1 THEN 'True' ELSE 'False' END, {label('before_state')}, "
         f"{label('after_state')})"
     )
@@ -345,10 +351,13 @@ class Queries:
         ]
 
     def state_counts(self) -> dict[State, int]:
-        """Reviewed cards per state (cards put back to new by undo are not counted)."""
+        """Reviewed cards per state (cards put back to new by undo are not counted, nor a
+        state no quizzer writes, as a tampered database may hold)."""
+        seen = tuple(state for state in State if state is not State.NEW)
         rows = self._conn.execute(
-            "SELECT state, count(*) AS n FROM cards WHERE state != ? GROUP BY state",
-            (State.NEW,),
+            "SELECT state, count(*) AS n FROM cards "
+            f"WHERE state IN ({', '.join('?' * len(seen))}) GROUP BY state",
+            seen,
         )
         return {State(r["state"]): int(r["n"]) for r in rows}
 
