@@ -56,15 +56,17 @@ def _emit(record: dict) -> None:
 
 
 def _group(name: str, bench: Callable[[], list[dict]]) -> None:
+    started = time.perf_counter()
     try:
         records = bench()
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
-        for metric in NAMES[name]:
-            _emit({"name": metric, "value": None, "unit": None, "error": repr(exc)})
-        return
+        records = [
+            {"name": m, "value": None, "unit": None, "error": repr(exc)} for m in NAMES[name]
+        ]
     for record in records:
         _emit(record)
+    print(f"# {name}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
