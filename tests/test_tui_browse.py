@@ -192,3 +192,29 @@ async def test_the_preview_lists_the_options_in_the_drills_order_and_letters_the
         assert listed == [("abcd"[i], option) for i, option in enumerate(shown)]
         letter = "abcd"[shown.index("8")]
         assert re.search(rf"Answer\s*\n\s*{letter}\) 8", text)
+
+
+async def test_results_that_come_back_after_a_cram_drill_closed_are_dropped(
+    history: Workspace,
+) -> None:
+    """A preview read in a thread can come back after its cram drill was closed: showing it
+    raised NoMatches in that thread, which killed the preview loop and left every later
+    preview (and the tests waiting for them) pending for ever."""
+    from rich.text import Text
+
+    app = QuizzerApp(history)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_browse(pilot)
+        await pilot.press("slash", *"s.recall.kl", "enter")
+        await _settle(pilot)
+        await pilot.press("t")
+        await _settle(pilot)
+        cram = app.screen
+        assert isinstance(cram, CramScreen)
+        exercise = cram.session.current
+        await pilot.press("escape", "escape")  # leave the answer box, then the cram drill
+        await _settle(pilot)
+        assert app.screen is screen and not cram.is_attached
+        cram._show_preview(exercise, "late")  # type: ignore[arg-type]
+        cram._show_plot(exercise, Text("late"))  # type: ignore[arg-type]
+        cram._show_readings(exercise, "late", ())  # type: ignore[arg-type]

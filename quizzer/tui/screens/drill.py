@@ -324,6 +324,10 @@ class DrillScreen(Screen[None]):
         self.app.call_from_thread(self._show_preview, exercise, line)
 
     def _show_preview(self, exercise: Exercise, line: str | Text) -> None:
+        # every result a thread hands back first checks that this screen is still there: a
+        # cram drill closed while its preview was read has no widgets left to show it in
+        if not self.is_attached:
+            return
         if self.mode is Mode.ANSWERING and self.session.current is exercise:
             self._set("#preview", line)
 
@@ -349,6 +353,8 @@ class DrillScreen(Screen[None]):
     def _show_readings(self, exercise: Exercise, typed: str, marks: tuple[LineMark, ...]) -> None:
         # on the UI thread: a reading that arrives after the lines were checked, or for
         # text that has changed since, must not replace what is on screen
+        if not self.is_attached:
+            return
         derivation = self.query_one(DerivationInput)
         if (
             self.mode is Mode.ANSWERING
@@ -391,12 +397,16 @@ class DrillScreen(Screen[None]):
         raise exc
 
     def _show_plot(self, exercise: Exercise, plot: Text) -> None:
+        if not self.is_attached:
+            return
         if self.session.current is exercise and self.mode is Mode.RATING:
             plot_widget = self.query_one("#plot", Static)
             plot_widget.update(plot)  # a Text, never markup: labels may hold brackets
             plot_widget.display = True
 
     def _checked(self, check: Check, graded: Graded, plot: Text | None) -> None:
+        if not self.is_attached:
+            return  # nothing is recorded before a rating, so nothing is lost
         result = self.session.accept(check, graded)
         if result is None:  # cancelled by undo: the question in hand is another one
             return
