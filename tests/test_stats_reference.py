@@ -115,20 +115,22 @@ def generated(sample_bank: object, zone: str) -> Workspace:
     return ws
 
 
-def _reviews(db: Path) -> list[Row]:
-    """Every review whose card exists, oldest id first, with its question id."""
+def _rows(db: Path, sql: str) -> list[Row]:
+    """The rows ``sql`` selects from ``db``, as dicts by column name."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
-        return [
-            dict(r)
-            for r in conn.execute(
-                "SELECT r.*, c.question_id FROM reviews r JOIN cards c ON c.id = r.card_id "
-                "ORDER BY r.id"
-            )
-        ]
+        return [dict(r) for r in conn.execute(sql)]
     finally:
         conn.close()
+
+
+def _reviews(db: Path) -> list[Row]:
+    """Every review whose card exists, oldest id first, with its question id."""
+    return _rows(
+        db,
+        "SELECT r.*, c.question_id FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id",
+    )
 
 
 def _iso(ms: int | None) -> str | None:
@@ -289,14 +291,4 @@ def test_stats_are_the_sums_of_each_review(
 
 def _orphans(db: Path) -> list[Row]:
     """Reviews whose card is missing: the stats count them as not in the bank."""
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [
-            dict(r)
-            for r in conn.execute(
-                "SELECT * FROM reviews WHERE card_id NOT IN (SELECT id FROM cards)"
-            )
-        ]
-    finally:
-        conn.close()
+    return _rows(db, "SELECT * FROM reviews WHERE card_id NOT IN (SELECT id FROM cards)")

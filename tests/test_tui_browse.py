@@ -33,6 +33,16 @@ async def _open_browse(pilot) -> BrowseScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
+async def _try_kl(pilot) -> BrowseScreen:  # type: ignore[no-untyped-def]
+    """Open browse, find s.recall.kl and try it (t); the browse screen under the cram drill."""
+    screen = await _open_browse(pilot)
+    await pilot.press("slash", *"s.recall.kl", "enter")
+    await _settle(pilot)
+    await pilot.press("t")
+    await _settle(pilot)
+    return screen
+
+
 def _ids(screen: BrowseScreen) -> list[str]:
     return [r.question_id for r in screen.rows]
 
@@ -129,11 +139,7 @@ async def test_trying_a_question_leaves_its_schedule(history: Workspace) -> None
         due_before = store.card("s.recall.kl").due  # type: ignore[union-attr]
     app = QuizzerApp(history)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_browse(pilot)
-        await pilot.press("slash", *"s.recall.kl", "enter")
-        await _settle(pilot)
-        await pilot.press("t")
-        await _settle(pilot)
+        screen = await _try_kl(pilot)
         assert isinstance(app.screen, CramScreen)
         assert "Is KL divergence symmetric?" in "\n".join(screen_lines(app))
         await pilot.press("enter")  # recall: reveal
@@ -204,11 +210,7 @@ async def test_results_that_come_back_after_a_cram_drill_closed_are_dropped(
 
     app = QuizzerApp(history)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_browse(pilot)
-        await pilot.press("slash", *"s.recall.kl", "enter")
-        await _settle(pilot)
-        await pilot.press("t")
-        await _settle(pilot)
+        screen = await _try_kl(pilot)
         cram = app.screen
         assert isinstance(cram, CramScreen)
         exercise = cram.session.current
