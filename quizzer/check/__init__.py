@@ -47,16 +47,15 @@ def check(
     ``timeout``. Raises CheckError when the spec itself (bank text) is unusable.
     """
     from quizzer.check import choice, worker
+    from quizzer.check.spec import ChoiceSpec, load_spec
 
-    arguments = (
-        _spec_data(spec),
-        answer if isinstance(answer, str) else str(answer),
-        _params(params),
-        [_mistake(m) for m in mistakes or ()],
-    )
-    if arguments[0]["kind"] == "choice" and len(arguments[1]) <= choice.MAX_ANSWER:
+    model = load_spec(spec)
+    answer = answer if isinstance(answer, str) else str(answer)
+    marked = [_mistake(m) for m in mistakes or ()]
+    if isinstance(model, ChoiceSpec) and len(answer) <= choice.MAX_ANSWER:
         # plain text rules with no sympy: no need to wait for (or start) the checker
-        return choice.grade_here(*arguments)
+        return choice.grade_here(model, answer, marked)
+    arguments = (model.model_dump(), answer, _params(params), marked)
     try:
         return worker.call("quizzer.check.grade", "grade", *arguments, timeout=timeout)
     except TimeoutError:
@@ -87,10 +86,12 @@ def preview(
     under the same limit as ``check``, so no text can freeze the caller).
     """
     from quizzer.check import choice, worker
+    from quizzer.check.spec import ChoiceSpec, load_spec
 
-    arguments = (_spec_data(spec), str(answer), _params(params))
-    if arguments[0]["kind"] == "choice" and len(arguments[1]) <= choice.MAX_ANSWER:
-        return choice.preview_here(arguments[0], arguments[1])
+    model, answer = load_spec(spec), str(answer)
+    if isinstance(model, ChoiceSpec) and len(answer) <= choice.MAX_ANSWER:
+        return choice.preview_here(model, answer)
+    arguments = (model.model_dump(), answer, _params(params))
     try:
         return _bounded("preview", arguments, timeout)
     except TimeoutError:

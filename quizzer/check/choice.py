@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from quizzer.check.verdict import AnswerError, CheckError, Verdict, join_notes, sentence
 from quizzer.model import option_letter
@@ -87,33 +87,20 @@ def grade_choice(spec: ChoiceSpec, answer: str, mistakes: Sequence[tuple[str, st
     return Verdict("incorrect", join_notes("Not the right choice.", notes), interpreted, expected)
 
 
-def grade_here(
-    spec: dict[str, Any], answer: str, params: object, mistakes: Sequence[tuple[str, str]]
-) -> Verdict:
-    """:func:`grade_choice` of a spec as :func:`quizzer.check.check` passes it (``params``
-    play no part), with an answer that names no option reported as ``invalid``."""
-    model = _choice_spec(spec)
-    return _invalid_if_unreadable(lambda: grade_choice(model, answer, mistakes))
+def grade_here(spec: ChoiceSpec, answer: str, mistakes: Sequence[tuple[str, str]]) -> Verdict:
+    """:func:`grade_choice` in this process, with an answer that names no option reported as
+    ``invalid`` (as the checker reports it)."""
+    return _invalid_if_unreadable(lambda: grade_choice(spec, answer, mistakes))
 
 
-def preview_here(spec: dict[str, Any], answer: str) -> Verdict:
+def preview_here(spec: ChoiceSpec, answer: str) -> Verdict:
     """How a choice answer reads (``ungraded``, the options it names), or ``invalid``."""
-    model = _choice_spec(spec)
     return _invalid_if_unreadable(
         lambda: Verdict(
             "ungraded",
-            interpreted=describe_choice(model.options, read_choice(model.options, answer)),
+            interpreted=describe_choice(spec.options, read_choice(spec.options, answer)),
         )
     )
-
-
-def _choice_spec(spec: dict[str, Any]) -> ChoiceSpec:
-    from quizzer.check.spec import ChoiceSpec, load_spec
-
-    model = load_spec(spec)
-    if not isinstance(model, ChoiceSpec):
-        raise CheckError(f"a {model.kind} answer is not a choice")
-    return model
 
 
 def _invalid_if_unreadable(verdict: Callable[[], Verdict]) -> Verdict:
